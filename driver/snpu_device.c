@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * snpu hardware layer: reset, interrupt, device memory and command ring.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/iopoll.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include <drm/drm_print.h>
+
+#include "snpu_accel.h"
+#include "snpu_device.h"
+#include "snpu_firmware.h"
+
+/* A reset or boot of the emulated device takes microseconds; silicon ms. */
+#define SNPU_RESET_TIMEOUT_US	(500 * USEC_PER_MSEC)
+#define SNPU_RING_TEST_MS	1000
+
+/*
+ * The interrupt handler, in hard interrupt context for silicon and the
+ * emulation alike. It acknowledges what it saw and wakes the waiters;
+ * everything else happens in process context.
+ */
+static irqreturn_t snpu_device_irq(struct snpu_device *sdev)
+{
+	u32 status = snpu_read(sdev, SNPU_REG_IRQ_STATUS);
+
+	if (!status)
+		return IRQ_NONE;
+
+	snpu_write(sdev, SNPU_REG_IRQ_STATUS, status);
+	atomic64_inc(&sdev->irq_count);
+
+	if (status & SNPU_IRQ_CMD_DONE)
+		WRITE_ONCE(sdev->done_seqno,
+			   snpu_read(sdev, SNPU_REG_DONE_SEQNO));
+	if (status & SNPU_IRQ_FAULT) {
+		atomic64_inc(&sdev->fault_count);
+		dev_err_ratelimited(sdev->drm.dev,
+				    "Device fault: code %u info %#x\n",
+				    snpu_read(sdev, SNPU_REG_FAULT_CODE),
+				    snpu_read(sdev, SNPU_REG_FAULT_INFO));
+	}
+
+	wake_up_all(&sdev->done_wq);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t snpu_device_irq_handler(int irq, void *data)
+{
+	return snpu_device_irq(data);
+}
+
+static void snpu_device_emu_irq(void *data)
+{
+	snpu_device_irq(data);
+}
+
+static int snpu_device_reset(struct snpu_device *sdev)
+{
+	u32 status;
+	int ret;
+
+	snpu_write(sdev, SNPU_REG_CONTROL, SNPU_CONTROL_RESET);
+	ret = read_poll_timeout(snpu_read, status,
+				!(status & SNPU_STATUS_IN_RESET),
+				100, SNPU_RESET_TIMEOUT_US, false,
+				sdev, SNPU_REG_STATUS);
+	if (ret) {
+		drm_err(&sdev->drm, "Device did not leave reset: %#x\n", status);
+		return ret;
+	}
+
+	spin_lock(&sdev->ring_lock);
+	sdev->ring_tail = 0;
+	spin_unlock(&sdev->ring_lock);
+	WRITE_ONCE(sdev->done_seqno, sdev->next_seqno);
+	return 0;
+}
+
+int snpu_devmem_alloc(struct snpu_device *sdev, struct snpu_devmem *mem,
+		      size_t size)
+{
+	int ret;
+
+	mem->size = PAGE_ALIGN(size);
+	if (!snpu_is_emulated(sdev)) {
+		mem->vaddr = dma_alloc_coherent(sdev->drm.dev, mem->size,
+						&mem->dma, GFP_KERNEL);
+		if (!mem->vaddr)
+			return -ENOMEM;
+		mem->iova = mem->dma;
+		return 0;
+	}
+
+	mem->vaddr = vzalloc(mem->size);
+	if (!mem->vaddr)
+		return -ENOMEM;
+
+	memset(&mem->node, 0, sizeof(mem->node));
+	mutex_lock(&sdev->va_lock);
+	ret = drm_mm_insert_node_generic(&sdev->va_mm, &mem->node, mem->size,
+					 PAGE_SIZE, 0, DRM_MM_INSERT_BEST);
+	mutex_unlock(&sdev->va_lock);
+	if (ret)
+		goto err_free;
+
+	mem->iova = mem->node.start;
+	ret = snpu_emu_mmu_map(sdev->emu, mem->iova, mem->vaddr, mem->size);
+	if (ret)
+		goto err_remove_node;
+
+	return 0;
+
+err_remove_node:
+	mutex_lock(&sdev->va_lock);
+	drm_mm_remove_node(&mem->node);
+	mutex_unlock(&sdev->va_lock);
+err_free:
+	vfree(mem->vaddr);
+	mem->vaddr = NULL;
+	return ret;
+}
+
+void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem)
+{
+	if (!mem->vaddr)
+		return;
+
+	if (!snpu_is_emulated(sdev)) {
+		dma_free_coherent(sdev->drm.dev, mem->size, mem->vaddr,
+				  mem->dma);
+	} else {
+		snpu_emu_mmu_unmap(sdev->emu, mem->iova);
+		mutex_lock(&sdev->va_lock);
+		drm_mm_remove_node(&mem->node);
+		mutex_unlock(&sdev->va_lock);
+		vfree(mem->vaddr);
+	}
+	mem->vaddr = NULL;
+}
+
+/**
+ * snpu_ring_emit() - put one command on the ring and ring the doorbell
+ * @sdev: the device.
+ * @opcode: SNPU_CMD_*.
+ * @args: up to 7 arguments; may be NULL when @nargs is 0.
+ * @nargs: number of @args.
+ * @seqno: Output: the seqno the device reports when the command is done.
+ *
+ * Return: 0, -EBUSY when the ring is full, -EINVAL for too many args.
+ */
+int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
+		   unsigned int nargs, u32 *seqno)
+{
+	struct snpu_cmd *ring = sdev->ring.vaddr;
+	struct snpu_cmd *cmd;
+	unsigned int i;
+	u32 tail, next;
+
+	if (nargs > ARRAY_SIZE(cmd->args))
+		return -EINVAL;
+
+	spin_lock(&sdev->ring_lock);
+	tail = sdev->ring_tail;
+	next = (tail + 1) & (SNPU_RING_ENTRIES - 1);
+	if (next == snpu_read(sdev, SNPU_REG_RING_HEAD)) {
+		spin_unlock(&sdev->ring_lock);
+		return -EBUSY;
+	}
+
+	cmd = &ring[tail];
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->opcode = cpu_to_le32(opcode);
+	cmd->seqno = cpu_to_le32(++sdev->next_seqno);
+	for (i = 0; i < nargs; i++)
+		cmd->args[i] = cpu_to_le64(args[i]);
+	*seqno = sdev->next_seqno;
+
+	/* The entry must be visible to the device before the doorbell. */
+	dma_wmb();
+	sdev->ring_tail = next;
+	snpu_write(sdev, SNPU_REG_RING_TAIL, next);
+	spin_unlock(&sdev->ring_lock);
+
+	return 0;
+}
+
+static bool snpu_seqno_passed(u32 done, u32 seqno)
+{
+	return (s32)(done - seqno) >= 0;
+}
+
+/**
+ * snpu_ring_wait() - wait until the device completes a command
+ * @sdev: the device.
+ * @seqno: from snpu_ring_emit().
+ * @ms: timeout in milliseconds.
+ *
+ * Return: 0, -ETIMEDOUT, or -EIO when the device faulted.
+ */
+int snpu_ring_wait(struct snpu_device *sdev, u32 seqno, unsigned int ms)
+{
+	long left;
+
+	left = wait_event_timeout(sdev->done_wq,
+				  snpu_seqno_passed(READ_ONCE(sdev->done_seqno),
+						    seqno) ||
+				  snpu_read(sdev, SNPU_REG_STATUS) &
+				  SNPU_STATUS_FAULT,
+				  msecs_to_jiffies(ms));
+	if (snpu_read(sdev, SNPU_REG_STATUS) & SNPU_STATUS_FAULT)
+		return -EIO;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+static int snpu_ring_init(struct snpu_device *sdev)
+{
+	int ret;
+
+	ret = snpu_devmem_alloc(sdev, &sdev->ring,
+				SNPU_RING_ENTRIES * SNPU_CMD_SIZE);
+	if (ret)
+		return ret;
+
+	snpu_write(sdev, SNPU_REG_RING_BASE_LO, lower_32_bits(sdev->ring.iova));
+	snpu_write(sdev, SNPU_REG_RING_BASE_HI, upper_32_bits(sdev->ring.iova));
+	snpu_write(sdev, SNPU_REG_RING_ENTRIES, SNPU_RING_ENTRIES);
+	return 0;
+}
+
+/*
+ * Prove the command path end to end before userspace sees the device:
+ * ring, doorbell, command processor, completion seqno and interrupt.
+ */
+static int snpu_ring_test(struct snpu_device *sdev)
+{
+	u32 seqno;
+	int ret;
+
+	ret = snpu_ring_emit(sdev, SNPU_CMD_NOP, NULL, 0, &seqno);
+	if (ret)
+		return ret;
+
+	return snpu_ring_wait(sdev, seqno, SNPU_RING_TEST_MS);
+}
+
+/*
+ * The emulated device sees memory through its MMU: a 40-bit address space
+ * whose first SNPU_VA_BASE bytes are never mapped.
+ */
+static void snpu_va_init(struct snpu_device *sdev)
+{
+	if (snpu_is_emulated(sdev))
+		drm_mm_init(&sdev->va_mm, SNPU_VA_BASE,
+			    SNPU_VA_END - SNPU_VA_BASE);
+}
+
+static void snpu_va_fini(struct snpu_device *sdev)
+{
+	if (snpu_is_emulated(sdev))
+		drm_mm_takedown(&sdev->va_mm);
+}
+
+static int snpu_device_hw_map(struct snpu_device *sdev)
+{
+	struct device *dev = sdev->drm.dev;
+	struct platform_device *pdev = to_platform_device(dev);
+	int ret;
+
+	if (device_property_read_bool(dev, "snpu,emulated")) {
+		sdev->emu = snpu_emu_create(dev);
+		if (IS_ERR(sdev->emu)) {
+			ret = PTR_ERR(sdev->emu);
+			sdev->emu = NULL;
+			return ret;
+		}
+		snpu_emu_set_irq_handler(sdev->emu, snpu_device_emu_irq, sdev);
+		return 0;
+	}
+
+	sdev->regs = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(sdev->regs))
+		return PTR_ERR(sdev->regs);
+
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	sdev->irq = platform_get_irq(pdev, 0);
+	if (sdev->irq < 0)
+		return sdev->irq;
+
+	return devm_request_irq(dev, sdev->irq, snpu_device_irq_handler,
+				IRQF_SHARED, dev_name(dev), sdev);
+}
+
+static void snpu_device_hw_unmap(struct snpu_device *sdev)
+{
+	if (sdev->emu) {
+		snpu_emu_destroy(sdev->emu);
+		sdev->emu = NULL;
+	}
+}
+
+/**
+ * snpu_device_init() - bring the hardware up, ready for userspace
+ * @sdev: the device, allocated with its DRM device.
+ *
+ * Maps the hardware, resets it, loads and validates the firmware, boots
+ * it, sets up the command ring and runs a NOP through it.
+ *
+ * Return: 0, or a negative errno with everything undone.
+ */
+int snpu_device_init(struct snpu_device *sdev)
+{
+	struct drm_device *drm = &sdev->drm;
+	u32 id;
+	int ret;
+
+	mutex_init(&sdev->va_lock);
+	spin_lock_init(&sdev->ring_lock);
+	init_waitqueue_head(&sdev->done_wq);
+
+	ret = snpu_device_hw_map(sdev);
+	if (ret) {
+		drm_err(drm, "Failed to map hardware: %d\n", ret);
+		return ret;
+	}
+	snpu_va_init(sdev);
+
+	ret = snpu_device_reset(sdev);
+	if (ret)
+		goto err_va_fini;
+
+	id = snpu_read(sdev, SNPU_REG_ID);
+	sdev->revision = snpu_read(sdev, SNPU_REG_REVISION);
+	if (id != DRM_SNPU_DEVICE_ID || sdev->revision >> 16 != 1) {
+		drm_err(drm, "Unsupported device: id %#x revision %#x\n",
+			id, sdev->revision);
+		ret = -ENODEV;
+		goto err_va_fini;
+	}
+
+	ret = snpu_fw_load(sdev);
+	if (ret)
+		goto err_va_fini;
+
+	snpu_write(sdev, SNPU_REG_IRQ_MASK, SNPU_IRQ_ALL);
+
+	ret = snpu_fw_boot(sdev);
+	if (ret)
+		goto err_reset;
+
+	ret = snpu_ring_init(sdev);
+	if (ret) {
+		drm_err(drm, "Failed to set up the command ring: %d\n", ret);
+		goto err_reset;
+	}
+
+	ret = snpu_ring_test(sdev);
+	if (ret) {
+		drm_err(drm, "Failed the command ring test: %d\n", ret);
+		goto err_reset;
+	}
+
+	return 0;
+
+err_reset:
+	/* Quiesce first: the device may still read the ring or the image. */
+	snpu_write(sdev, SNPU_REG_IRQ_MASK, 0);
+	snpu_device_reset(sdev);
+	snpu_devmem_free(sdev, &sdev->ring);
+	snpu_fw_unload(sdev);
+err_va_fini:
+	snpu_va_fini(sdev);
+	snpu_device_hw_unmap(sdev);
+	return ret;
+}
+
+/**
+ * snpu_device_fini() - stop the hardware and free what init set up
+ * @sdev: the device; userspace can no longer reach it (drm_dev_unplug()).
+ */
+void snpu_device_fini(struct snpu_device *sdev)
+{
+	snpu_write(sdev, SNPU_REG_IRQ_MASK, 0);
+	snpu_device_reset(sdev);
+	snpu_devmem_free(sdev, &sdev->ring);
+	snpu_fw_unload(sdev);
+	snpu_va_fini(sdev);
+	snpu_device_hw_unmap(sdev);
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * snpu: DRM render driver for the snpu sparse edge NPU.
+ *
+ * Devices come from devicetree (compatible "snpu,npu") or, when the module
+ * parameter emulate=N asks for them, from N emulated instances that the
+ * module creates with software nodes. Both go through the same platform
+ * driver probe and read their configuration through the unified device
+ * property API.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/mod_devicetable.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include "snpu_accel.h"
+#include "snpu_debugfs.h"
+#include "snpu_device.h"
+#include "snpu_drv.h"
+#include "snpu_gem.h"
+
+#define SNPU_EMULATE_MAX	8
+
+static unsigned int snpu_emulate = 1;
+module_param_named(emulate, snpu_emulate, uint, 0444);
+MODULE_PARM_DESC(emulate,
+		 "Emulated devices to create, 0-8 (default 1); 0 drives only devices described by devicetree");
+
+static char *snpu_emulate_fw[SNPU_EMULATE_MAX];
+static unsigned int snpu_emulate_fw_count;
+module_param_array_named(emulate_fw, snpu_emulate_fw, charp,
+			 &snpu_emulate_fw_count, 0444);
+MODULE_PARM_DESC(emulate_fw,
+		 "Firmware of each emulated device, comma separated; the last one repeats (default "
+		 SNPU_FW_DEFAULT ")");
+
+static struct platform_device *snpu_emu_pdevs[SNPU_EMULATE_MAX];
+
+static int snpu_ioctl_get_param(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct snpu_device *sdev = to_snpu_device(drm);
+	const struct snpu_platform *plat = &sdev->fw.platform;
+	struct drm_snpu_get_param *args = data;
+	u64 value;
+
+	if (args->param == DRM_SNPU_PARAM_PLATFORM_NAME) {
+		if (args->index >= sizeof(plat->name) / sizeof(u64))
+			return -EINVAL;
+		memcpy(&args->value, plat->name + args->index * sizeof(u64),
+		       sizeof(u64));
+		return 0;
+	}
+	if (args->index)
+		return -EINVAL;
+
+	switch (args->param) {
+	case DRM_SNPU_PARAM_DEVICE_ID:
+		value = DRM_SNPU_DEVICE_ID;
+		break;
+	case DRM_SNPU_PARAM_DEVICE_REVISION:
+		value = sdev->revision;
+		break;
+	case DRM_SNPU_PARAM_CAPABILITIES:
+		value = snpu_is_emulated(sdev) ? DRM_SNPU_CAP_EMULATED : 0;
+		break;
+	case DRM_SNPU_PARAM_FW_VERSION:
+		value = sdev->fw.fw_version;
+		break;
+	case DRM_SNPU_PARAM_FW_FORMAT:
+		value = (u32)sdev->fw.format_major << 16 | sdev->fw.format_minor;
+		break;
+	case DRM_SNPU_PARAM_PLATFORM_ID:
+		value = plat->platform_id;
+		break;
+	case DRM_SNPU_PARAM_MAC_UNITS:
+		value = plat->mac_units;
+		break;
+	case DRM_SNPU_PARAM_CLOCK_KHZ:
+		value = plat->clock_khz;
+		break;
+	case DRM_SNPU_PARAM_SRAM_BYTES:
+		value = plat->sram_bytes;
+		break;
+	case DRM_SNPU_PARAM_DRAM_BYTES:
+		value = plat->dram_bytes;
+		break;
+	case DRM_SNPU_PARAM_DRAM_BYTES_PER_CYCLE:
+		value = plat->dram_bytes_per_cycle;
+		break;
+	case DRM_SNPU_PARAM_OPS:
+		value = plat->ops;
+		break;
+	case DRM_SNPU_PARAM_ENCODINGS:
+		value = plat->encodings;
+		break;
+	case DRM_SNPU_PARAM_NM_PATTERNS:
+		value = plat->nm_patterns;
+		break;
+	case DRM_SNPU_PARAM_BLOCK_SHAPES:
+		value = plat->block_shapes;
+		break;
+	case DRM_SNPU_PARAM_FEATURES:
+		value = plat->features;
+		break;
+	case DRM_SNPU_PARAM_MAX_BATCH:
+		value = plat->max_batch;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	args->value = value;
+	return 0;
+}
+
+static int snpu_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct snpu_file_priv *fpriv;
+
+	fpriv = kzalloc(sizeof(*fpriv), GFP_KERNEL);
+	if (!fpriv)
+		return -ENOMEM;
+
+	fpriv->sdev = to_snpu_device(drm);
+	file->driver_priv = fpriv;
+	return 0;
+}
+
+static void snpu_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+}
+
+#define SNPU_IOCTL(name, func) \
+	DRM_IOCTL_DEF_DRV(SNPU_##name, snpu_ioctl_##func, DRM_RENDER_ALLOW)
+
+static const struct drm_ioctl_desc snpu_drm_ioctls[] = {
+	SNPU_IOCTL(GET_PARAM, get_param),
+	SNPU_IOCTL(BO_CREATE, bo_create),
+	SNPU_IOCTL(BO_MMAP_OFFSET, bo_mmap_offset),
+	SNPU_IOCTL(BO_INFO, bo_info),
+};
+
+DEFINE_DRM_GEM_FOPS(snpu_drm_fops);
+
+/*
+ * uAPI version history (DRM_SNPU_DRIVER_MAJOR.MINOR in snpu_accel.h):
+ *
+ * 1.0 - GET_PARAM, BO_CREATE, BO_MMAP_OFFSET, BO_INFO; PRIME import and
+ *       export of buffer objects.
+ */
+static const struct drm_driver snpu_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = snpu_open,
+	.postclose = snpu_postclose,
+	.ioctls = snpu_drm_ioctls,
+	.num_ioctls = ARRAY_SIZE(snpu_drm_ioctls),
+	.fops = &snpu_drm_fops,
+	.debugfs_init = snpu_debugfs_init,
+
+	.gem_create_object = snpu_gem_create_object,
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = snpu_gem_prime_import_sg_table,
+	.gem_prime_mmap = drm_gem_prime_mmap,
+
+	.name = "snpu",
+	.desc = "snpu sparse edge NPU",
+	.date = "20261123",
+	.major = DRM_SNPU_DRIVER_MAJOR,
+	.minor = DRM_SNPU_DRIVER_MINOR,
+};
+
+static int snpu_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct snpu_device *sdev;
+	int ret;
+
+	sdev = devm_drm_dev_alloc(dev, &snpu_drm_driver, struct snpu_device,
+				  drm);
+	if (IS_ERR(sdev))
+		return PTR_ERR(sdev);
+	platform_set_drvdata(pdev, sdev);
+
+	ret = snpu_device_init(sdev);
+	if (ret)
+		return ret;
+
+	ret = drm_dev_register(&sdev->drm, 0);
+	if (ret) {
+		drm_err(&sdev->drm, "Failed to register DRM device: %d\n", ret);
+		goto err_device_fini;
+	}
+
+	drm_info(&sdev->drm, "%s platform %s: firmware %s %u.%u.%u, %u MAC units, %u kHz\n",
+		 snpu_is_emulated(sdev) ? "emulated" : "hardware",
+		 sdev->fw.platform.name, sdev->fw_name,
+		 sdev->fw.fw_version >> 16, (sdev->fw.fw_version >> 8) & 0xff,
+		 sdev->fw.fw_version & 0xff, sdev->fw.platform.mac_units,
+		 sdev->fw.platform.clock_khz);
+	return 0;
+
+err_device_fini:
+	snpu_device_fini(sdev);
+	return ret;
+}
+
+static int snpu_remove(struct platform_device *pdev)
+{
+	struct snpu_device *sdev = platform_get_drvdata(pdev);
+
+	/* Open files keep the drm_device; they only lose the hardware. */
+	drm_dev_unplug(&sdev->drm);
+	snpu_device_fini(sdev);
+	return 0;
+}
+
+static const struct of_device_id snpu_of_match[] = {
+	{ .compatible = "snpu,npu" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, snpu_of_match);
+
+static const struct platform_device_id snpu_platform_ids[] = {
+	{ .name = "snpu-emu" },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, snpu_platform_ids);
+
+static struct platform_driver snpu_platform_driver = {
+	.probe = snpu_probe,
+	.remove = snpu_remove,
+	.id_table = snpu_platform_ids,
+	.driver = {
+		.name = "snpu",
+		.of_match_table = snpu_of_match,
+	},
+};
+
+static void snpu_emulated_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(snpu_emu_pdevs); i++) {
+		if (snpu_emu_pdevs[i])
+			platform_device_unregister(snpu_emu_pdevs[i]);
+		snpu_emu_pdevs[i] = NULL;
+	}
+}
+
+/*
+ * An emulated instance is a platform device whose software node carries
+ * what a devicetree node would: the firmware name, and the snpu,emulated
+ * flag that selects the emulated hardware.
+ */
+static struct platform_device *snpu_emulated_add(unsigned int id,
+						 const char *fw)
+{
+	const struct property_entry props[] = {
+		PROPERTY_ENTRY_STRING("firmware-name", fw),
+		PROPERTY_ENTRY_BOOL("snpu,emulated"),
+		{ }
+	};
+	const struct platform_device_info info = {
+		.name = "snpu-emu",
+		.id = id,
+		.properties = props,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+
+	return platform_device_register_full(&info);
+}
+
+static int snpu_emulated_create(void)
+{
+	struct platform_device *pdev;
+	const char *fw;
+	unsigned int i;
+
+	for (i = 0; i < snpu_emulate; i++) {
+		fw = SNPU_FW_DEFAULT;
+		if (snpu_emulate_fw_count)
+			fw = snpu_emulate_fw[min(i, snpu_emulate_fw_count - 1)];
+
+		pdev = snpu_emulated_add(i, fw);
+		if (IS_ERR(pdev)) {
+			pr_err("snpu: Failed to create emulated device %u: %ld\n",
+			       i, PTR_ERR(pdev));
+			snpu_emulated_destroy();
+			return PTR_ERR(pdev);
+		}
+		snpu_emu_pdevs[i] = pdev;
+	}
+	return 0;
+}
+
+static int __init snpu_init(void)
+{
+	int ret;
+
+	if (snpu_emulate > SNPU_EMULATE_MAX) {
+		pr_err("snpu: emulate=%u: at most %u emulated devices\n",
+		       snpu_emulate, SNPU_EMULATE_MAX);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&snpu_platform_driver);
+	if (ret)
+		return ret;
+
+	ret = snpu_emulated_create();
+	if (ret) {
+		platform_driver_unregister(&snpu_platform_driver);
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit snpu_exit(void)
+{
+	snpu_emulated_destroy();
+	platform_driver_unregister(&snpu_platform_driver);
+}
+
+module_init(snpu_init);
+module_exit(snpu_exit);
+
+MODULE_AUTHOR("The snpu authors");
+MODULE_DESCRIPTION("snpu sparse edge NPU DRM driver");
+MODULE_LICENSE("GPL");
