@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Device test helpers; see snpu_dev.h.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "snpu_dev.h"
+
+const char *snpu_ko_path(void)
+{
+	const char *ko = getenv("SNPU_KO");
+
+	return ko && *ko ? ko : "driver/snpu.ko";
+}
+
+int snpu_module_loaded(void)
+{
+	return access("/sys/module/snpu", F_OK) == 0;
+}
+
+int snpu_module_load(const char *params)
+{
+	int fd, ret;
+
+	fd = open(snpu_ko_path(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int snpu_module_unload(void)
+{
+	int i;
+
+	if (!snpu_module_loaded())
+		return 0;
+	/* A file closed by a just-exited child may take a moment to drop. */
+	for (i = 0; i < 200; i++) {
+		if (syscall(SYS_delete_module, "snpu", O_NONBLOCK) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY && errno != EWOULDBLOCK)
+			return -errno;
+		usleep(10000);
+	}
+	return -EBUSY;
+}
+
+int snpu_find_nodes(char paths[][64], int max)
+{
+	int minor, n = 0;
+
+	for (minor = 128; minor < 192 && n < max; minor++) {
+		char path[64];
+		drmVersionPtr ver;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ver = drmGetVersion(fd);
+		if (ver && !strcmp(ver->name, "snpu"))
+			snprintf(paths[n++], 64, "%s", path);
+		drmFreeVersion(ver);
+		close(fd);
+	}
+	return n;
+}
+
+int snpu_open_first(void)
+{
+	char paths[SNPU_DEV_MAX_NODES][64];
+	int fd;
+
+	if (snpu_find_nodes(paths, SNPU_DEV_MAX_NODES) < 1)
+		return -ENODEV;
+	fd = open(paths[0], O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int snpu_fd_minor(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	return minor(st.st_rdev);
+}
+
+int snpu_debugfs_read(int minor, const char *file, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/%s", minor, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+long long snpu_debugfs_value(int minor, const char *file, const char *key)
+{
+	char buf[4096], pat[64];
+	const char *p;
+
+	if (snpu_debugfs_read(minor, file, buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(pat, sizeof(pat), "%s: ", key);
+	for (p = buf; (p = strstr(p, pat)); p++)
+		if (p == buf || p[-1] == '\n')
+			return strtoll(p + strlen(pat), NULL, 0);
+	return -1;
+}
+
+int snpu_ioctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, request, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? -errno : 0;
+}
+
+int __snpu_get_param(int fd, uint32_t param, uint32_t index, uint64_t *value)
+{
+	struct drm_snpu_get_param args = { .param = param, .index = index };
+	int ret;
+
+	ret = snpu_ioctl(fd, DRM_IOCTL_SNPU_GET_PARAM, &args);
+	if (!ret)
+		*value = args.value;
+	return ret;
+}
+
+int __snpu_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
+		     uint64_t *out_size)
+{
+	struct drm_snpu_bo_create args = { .size = size, .flags = flags };
+	int ret;
+
+	ret = snpu_ioctl(fd, DRM_IOCTL_SNPU_BO_CREATE, &args);
+	if (!ret) {
+		*handle = args.handle;
+		if (out_size)
+			*out_size = args.size;
+	}
+	return ret;
+}
+
+int __snpu_bo_mmap(int fd, uint32_t handle, size_t size, void **map)
+{
+	struct drm_snpu_bo_mmap_offset args = { .handle = handle };
+	void *p;
+	int ret;
+
+	ret = snpu_ioctl(fd, DRM_IOCTL_SNPU_BO_MMAP_OFFSET, &args);
+	if (ret)
+		return ret;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 args.offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*map = p;
+	return 0;
+}
+
+int __snpu_bo_info(int fd, uint32_t handle, struct drm_snpu_bo_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	return snpu_ioctl(fd, DRM_IOCTL_SNPU_BO_INFO, info);
+}
+
+int snpu_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close args = { .handle = handle };
+
+	return snpu_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
+}
+
+static void snpu_fw_path(const char *name, char *path, size_t size)
+{
+	const char *dir = getenv("SNPU_FW_DIR");
+
+	snprintf(path, size, "%s/snpu/%s", dir && *dir ? dir : "build/firmware",
+		 name);
+}
+
+int snpu_fw_write(const char *name, const void *data, size_t size)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	snpu_fw_path(name, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, size) != (ssize_t)size)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+void *snpu_fw_read(const char *name, size_t *size)
+{
+	char path[256];
+	struct stat st;
+	void *buf = NULL;
+	int fd;
+
+	snpu_fw_path(name, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		buf = malloc(st.st_size);
+		if (buf && read(fd, buf, st.st_size) != st.st_size) {
+			free(buf);
+			buf = NULL;
+		}
+		*size = st.st_size;
+	}
+	close(fd);
+	return buf;
+}
+
+int snpu_kmsg_count(const char *needle)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	int n, count = 0;
+	char *buf, *p;
+
+	if (size <= 0)
+		return -1;
+	buf = malloc(size + 1);
+	if (!buf)
+		return -1;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	for (p = buf; (p = strstr(p, needle)); p += strlen(needle))
+		count++;
+	free(buf);
+	return count;
+}
