@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# snpu top-level build. One non-recursive make for everything in userspace
+# (each folder contributes a .mk fragment); the kernel module goes through
+# kbuild (Kbuild, driver/Kbuild).
+#
+#   make            driver/snpu.ko, firmware images, userspace tools, tests
+#   make deps       install every Debian package the project needs
+#   make check      every test: host unit tests, fuzz smoke, lint, VM suite
+#   make demo       the main job on the emulated device, in a VM
+#
+# Variables: KDIR (kernel build tree), BUILD (output folder, default build).
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD ?= build
+O := $(BUILD)
+
+# The running kernel's build tree when it has one, else the newest Debian
+# headers installed (linux-headers-amd64).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+
+CC := gcc
+CLANG := clang
+WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE -fno-strict-aliasing \
+	-Iuapi -Idriver/common $(WARN_CFLAGS)
+# Tests and tools run with AddressSanitizer and UBSan; any report aborts.
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
+DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
+
+# Pure code shared with the kernel module (driver/common/).
+COMMON_SRCS := driver/common/snpu_crc32.c driver/common/snpu_fw_parse.c
+
+# Filled by the fragments below.
+ALL_TARGETS :=
+CHECK_HOST :=
+CLEAN_FILES :=
+
+include firmware_gen/fwgen.mk
+include tests/unit/unit.mk
+include tests/device/device.mk
+include tests/fuzz/fuzz.mk
+include tests/vm/vm.mk
+include cli/cli.mk
+
+.PHONY: all driver deps check check-host lint demo clean
+
+all: driver $(ALL_TARGETS)
+
+driver:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR): no kernel build tree; run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
+
+check-host: $(CHECK_HOST)
+
+# Host tests first (seconds), then lint, then the VM suite; the log is
+# summed into one closing line by tests/summarize.sh.
+check:
+	@mkdir -p $(O)
+	@set -o pipefail; start=$$(date +%s); \
+	$(MAKE) --no-print-directory check-host lint check-vm 2>&1 | tee $(O)/check.log; \
+	tests/summarize.sh $(O)/check.log; \
+	echo "make check: passed in $$(( $$(date +%s) - start )) s"
+
+include tests/lint.mk
+
+demo: all
+	tests/vm/run-vm.sh --kdir $(KDIR) --out $(O)/vm/demo -- tests/vm/demo.sh
+
+# Debian packages, installed idempotently: apt runs only when one is missing.
+DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
+	linux-image-amd64 linux-source-6.1 kmod cpio busybox-static \
+	qemu-system-x86 libdrm-dev libcmocka-dev sparse clang \
+	libclang-rt-14-dev python3
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "All Debian packages present."; \
+	fi
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(O) $(CLEAN_FILES)
