@@ -63,10 +63,13 @@ check-host: $(CHECK_HOST)
 # summed into one closing line by tests/summarize.sh.
 check:
 	@mkdir -p $(O)
-	@set -o pipefail; start=$$(date +%s); \
-	$(MAKE) --no-print-directory check-host lint check-vm 2>&1 | tee $(O)/check.log; \
-	tests/summarize.sh $(O)/check.log; \
-	echo "make check: passed in $$(( $$(date +%s) - start )) s"
+	@set -o pipefail; start=$$(date +%s); rc=0; \
+	$(MAKE) -k --no-print-directory check-host lint check-vm 2>&1 | \
+		tee $(O)/check.log || rc=1; \
+	tests/summarize.sh $(O)/check.log || rc=1; \
+	if [ $$rc = 0 ]; then verdict=passed; else verdict=FAILED; fi; \
+	echo "make check: $$verdict in $$(( $$(date +%s) - start )) s"; \
+	exit $$rc
 
 include tests/lint.mk
 

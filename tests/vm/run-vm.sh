@@ -14,8 +14,9 @@
 #     per-run cpio (environment + the command as a script file) is
 #     concatenated to it, which the kernel unpacks on top.
 #   * The guest's /init mounts the host root at /host, mounts proc, sys,
-#     devtmpfs, tmpfs /tmp and debugfs inside it, mounts OUT (a second,
-#     writable 9p share) at OUT's own absolute path, copies the firmware
+#     devtmpfs, tmpfs /tmp and debugfs inside it, mounts the current
+#     directory (read-only) and OUT (writable), each its own 9p share, at
+#     their own absolute paths, copies the firmware
 #     directory to /tmp/snpu-fw, chroots into /host, cd's to the directory
 #     the runner was started from and runs CMD.
 #   * The guest writes OUT/console-cmd.log, OUT/status and OUT/dmesg.txt,
@@ -242,7 +243,13 @@ mount -t devpts devpts /host/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "mount /host/tmp"
 mount -t debugfs debugfs /host/sys/kernel/debug || echo "snpu-vm: no debugfs"
-# OUT may live under a path this init has just covered (e.g. /tmp).
+# The working directory (the repo) and OUT are shared on their own: either
+# may live under a path this init has just covered (a clone in /tmp).
+if [ "$SNPU_CWD" != / ]; then
+	mkdir -p "/host$SNPU_CWD" 2>/dev/null
+	mount -t 9p -o "trans=virtio,version=9p2000.L,ro,msize=$SNPU_MSIZE,cache=loose" snpucwd "/host$SNPU_CWD" ||
+		fail "mount $SNPU_CWD"
+fi
 mkdir -p "/host$SNPU_OUT" 2>/dev/null
 mount -t 9p -o "trans=virtio,version=9p2000.L,msize=$SNPU_MSIZE" snpuout "/host$SNPU_OUT" ||
 	fail "mount $SNPU_OUT"
@@ -406,6 +413,8 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu "$cpu" -m "$mem" -smp "$smp"
 	-kernel "$kernel" -initrd "$out/initrd.img" -append "$kargs"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
+	-fsdev "local,id=snpucwd,path=$cwd,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=snpucwd,mount_tag=snpucwd"
 	-fsdev "local,id=snpuout,path=$out,security_model=none,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=snpuout,mount_tag=snpuout")
 
