@@ -9,6 +9,7 @@ set -euo pipefail
 
 log=$1
 awk '
+{ sub(/\r$/, "") }	# lines from the serial console end in CR
 /^\[  PASSED  \] [0-9]+ test/ { unit_pass += $4 }
 /^\[  FAILED  \] [0-9]+ test/ { unit_fail += $4 }
 /^ok: .* matches / { harness_pass++ }
