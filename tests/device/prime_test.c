@@ -138,28 +138,15 @@ TEST_F(prime, import_of_non_dmabuf_fd_rejected)
 /* vgem: dumb buffers on its node, exported as dma-bufs. */
 static int vgem_open(void)
 {
-	char path[64];
-	int i;
+	char path[1][64];
+	int fd;
 
 	if (system("modprobe vgem 2>/dev/null"))
 		return -ENODEV;
-	for (i = 0; i < 64; i++) {
-		drmVersionPtr ver;
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ver = drmGetVersion(fd);
-		if (ver && !strcmp(ver->name, "vgem")) {
-			drmFreeVersion(ver);
-			return fd;
-		}
-		drmFreeVersion(ver);
-		close(fd);
-	}
-	return -ENODEV;
+	if (drm_find_nodes("vgem", "card", path, 1) < 1)
+		return -ENODEV;
+	fd = open(path[0], O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 TEST_F(prime, import_vgem_dmabuf_sees_its_bytes)

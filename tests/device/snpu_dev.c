@@ -64,26 +64,33 @@ int snpu_module_unload(void)
 	return -EBUSY;
 }
 
-int snpu_find_nodes(char paths[][64], int max)
+int drm_find_nodes(const char *driver, const char *kind, char paths[][64],
+		   int max)
 {
+	int first = strcmp(kind, "renderD") ? 0 : 128;
 	int minor, n = 0;
 
-	for (minor = 128; minor < 192 && n < max; minor++) {
+	for (minor = first; minor < first + 64 && n < max; minor++) {
 		char path[64];
 		drmVersionPtr ver;
 		int fd;
 
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		snprintf(path, sizeof(path), "/dev/dri/%s%d", kind, minor);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		ver = drmGetVersion(fd);
-		if (ver && !strcmp(ver->name, "snpu"))
+		if (ver && !strcmp(ver->name, driver))
 			snprintf(paths[n++], 64, "%s", path);
 		drmFreeVersion(ver);
 		close(fd);
 	}
 	return n;
+}
+
+int snpu_find_nodes(char paths[][64], int max)
+{
+	return drm_find_nodes("snpu", "renderD", paths, max);
 }
 
 int snpu_open_first(void)

@@ -31,9 +31,13 @@ int snpu_module_unload(void);
 int snpu_module_loaded(void);
 
 /*
- * Render nodes whose driver is "snpu", in minor order: fills @paths (each
- * up to 64 bytes) and returns how many.
+ * DRM nodes of @kind ("renderD" or "card") whose driver is @driver, in
+ * minor order: fills @paths (each up to 64 bytes), returns how many.
  */
+int drm_find_nodes(const char *driver, const char *kind, char paths[][64],
+		   int max);
+
+/* The render nodes of snpu. */
 int snpu_find_nodes(char paths[][64], int max);
 
 /* Open the first snpu render node; -errno when none. */
