@@ -35,7 +35,9 @@ DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
 DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
 
 # Pure code shared with the kernel module (driver/common/).
-COMMON_SRCS := driver/common/snpu_crc32.c driver/common/snpu_fw_parse.c
+COMMON_SRCS := driver/common/snpu_crc32.c driver/common/snpu_fw_parse.c \
+	driver/common/snpu_model_parse.c driver/common/snpu_engine.c \
+	driver/common/snpu_cost.c
 
 # Filled by the fragments below.
 ALL_TARGETS :=
@@ -44,6 +46,9 @@ CLEAN_FILES :=
 
 include firmware_gen/fwgen.mk
 include tests/unit/unit.mk
+include pruner/pruner.mk
+include tests/unit/model.mk
+include tests/unit/engine.mk
 include tests/device/device.mk
 include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
