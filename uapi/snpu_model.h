@@ -82,7 +82,7 @@
 #define SNPU_MODEL_MAX_DIM		65535
 /* Largest per-sample tensor, and largest K of a weight matrix. */
 #define SNPU_MODEL_MAX_TENSOR_BYTES	(16u << 20)
-#define SNPU_MODEL_MAX_K		(1u << 20)
+#define SNPU_MODEL_MAX_K		_BITUL(20)
 /* Tensor and layer indices that mean "none". */
 #define SNPU_MODEL_NONE			0xffffffffu
 

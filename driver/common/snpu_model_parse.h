@@ -38,17 +38,52 @@ struct snpu_tensor_view {
 
 /**
  * struct snpu_layer_view - a validated layer, fields in host order
- *
- * Fields named as in &struct snpu_model_layer have its meaning; offsets
- * are from the start of the blob and their ranges are checked. Derived:
+ * @op: &enum snpu_op.
+ * @encoding: &enum snpu_encoding of the weights.
+ * @variant: N:M pattern or block shape.
+ * @input: input tensor index.
+ * @input2: second input of ADD, else %SNPU_MODEL_NONE.
+ * @output: output tensor index.
+ * @kernel_h: window height.
+ * @kernel_w: window width.
+ * @stride_h: vertical stride.
+ * @stride_w: horizontal stride.
+ * @dilation_h: vertical dilation.
+ * @dilation_w: horizontal dilation.
+ * @pad_top: rows of padding above.
+ * @pad_left: columns of padding left.
+ * @pad_bottom: rows of padding below.
+ * @pad_right: columns of padding right.
+ * @groups: conv2d groups.
+ * @out_channels: rows of the weight matrix.
+ * @nnz: stored weight entries.
+ * @weights_offset: offset of the weight values in the blob.
+ * @weights_size: bytes of weight values.
+ * @meta_offset: offset of the encoding metadata.
+ * @meta_size: bytes of metadata.
+ * @bias_offset: offset of the int32 biases.
+ * @requant_offset: offset of the (multiplier, shift) pairs.
+ * @act_min: lower output clamp.
+ * @act_max: upper output clamp.
+ * @add_left_shift: ADD: input shift.
+ * @add_in1_mult: ADD: multiplier of input 1.
+ * @add_in1_shift: ADD: shift of input 1.
+ * @add_in2_mult: ADD: multiplier of input 2.
+ * @add_in2_shift: ADD: shift of input 2.
+ * @add_out_mult: ADD: multiplier of the sum.
+ * @add_out_shift: ADD: shift of the sum.
  * @k: columns of the weight matrix (FC, conv2d), else 0.
- * @rows: rows of the weight matrix padded for the encoding (BLOCK pads to
- *	a multiple of the block height), else 0.
+ * @rows: rows of the weight matrix padded for the encoding (BLOCK pads
+ *	to a multiple of the block height), else 0.
  * @k_pad: @k padded for the encoding (N:M to M, BLOCK to block width).
  * @nonzero: weights that are nonzero (fillers and padding excluded).
  * @macs: multiply-accumulates of one sample if the weights were dense
  *	(out_h * out_w * out_channels * k for weighted ops; window size
  *	times output elements for pools; output elements for add).
+ *
+ * The fields from @op to @add_out_shift mean what the same fields of
+ * &struct snpu_model_layer mean; offsets are from the start of the blob
+ * and their ranges are checked. @k to @macs are derived.
  */
 struct snpu_layer_view {
 	u16 op;
