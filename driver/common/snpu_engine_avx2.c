@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * AVX2 microkernels of the engine, userspace builds only (the kernel
+ * module runs the scalar kernels: no FPU state is touched there). Each
+ * function carries target("avx2"), so the file builds without -mavx2; the
+ * engine calls them only when the CPU has AVX2 (snpu_eng_use_avx2()).
+ *
+ * Every kernel is exact: int8 values are widened to int16 and multiplied
+ * with vpmaddwd (int16 x int16 pairs summed into int32). vpmaddubsw is
+ * avoided on purpose: its int16 pair sums saturate.
+ *
+ * Batch layout: a tile of up to 64 vectors is transposed into xt[k][bp]
+ * int16 (bp = vectors rounded up to 16, padding zero), so one weight
+ * multiplies 16 batch elements per register. Two weights of a row are
+ * taken together: their two xt rows are interleaved (vpunpck{l,h}wd) and
+ * multiplied by the broadcast weight pair, the AVX2 analogue of the
+ * four-at-a-time vpdpbusd kernel of the design notes.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#include "snpu_engine_impl.h"
+
+#ifdef SNPU_ENG_X86_SIMD
+#include <immintrin.h>
+
+#define SNPU_AVX2 __attribute__((target("avx2")))
+/* __always_inline: glibc's <sys/cdefs.h>, through <string.h>. */
+
+/* a + dot pairs of x and the 16 int8 weights at w, widened. */
+static SNPU_AVX2 __always_inline __m256i snpu_avx2_madd_s8(__m256i a,
+							     __m256i x,
+							     const s8 *w)
+{
+	__m128i w8 = _mm_loadu_si128((const __m128i *)w);
+
+	return _mm256_add_epi32(a, _mm256_madd_epi16(x,
+						     _mm256_cvtepi8_epi16(w8)));
+}
+
+SNPU_AVX2 void snpu_qs8_widen_ukernel__avx2(u32 n, const s8 *x, s16 *y)
+{
+	u32 i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(x + i));
+
+		_mm256_storeu_si256((__m256i *)(y + i), _mm256_cvtepi8_epi16(v));
+	}
+	for (; i < n; i++)
+		y[i] = x[i];
+}
+
+static SNPU_AVX2 inline s32 snpu_avx2_hsum(__m256i v)
+{
+	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(v),
+				  _mm256_extracti128_si256(v, 1));
+
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+	return _mm_cvtsi128_si32(s);
+}
+
+/* Four dense rows (k apart) against one int16-widened vector. */
+SNPU_AVX2 void snpu_qs8_fc_dense_ukernel_1x4__avx2(u32 k, const s16 *x,
+						   const s8 *w, s32 *acc)
+{
+	const s8 *w0 = w, *w1 = w + k, *w2 = w + 2 * (size_t)k;
+	const s8 *w3 = w + 3 * (size_t)k;
+	__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+	u32 t0, t1, t2, t3;
+	u32 i = 0;
+
+	for (; i + 16 <= k; i += 16) {
+		__m256i xv = _mm256_loadu_si256((const __m256i *)(x + i));
+
+		a0 = snpu_avx2_madd_s8(a0, xv, w0 + i);
+		a1 = snpu_avx2_madd_s8(a1, xv, w1 + i);
+		a2 = snpu_avx2_madd_s8(a2, xv, w2 + i);
+		a3 = snpu_avx2_madd_s8(a3, xv, w3 + i);
+	}
+	t0 = (u32)snpu_avx2_hsum(a0);
+	t1 = (u32)snpu_avx2_hsum(a1);
+	t2 = (u32)snpu_avx2_hsum(a2);
+	t3 = (u32)snpu_avx2_hsum(a3);
+	for (; i < k; i++) {
+		t0 += (u32)(x[i] * w0[i]);
+		t1 += (u32)(x[i] * w1[i]);
+		t2 += (u32)(x[i] * w2[i]);
+		t3 += (u32)(x[i] * w3[i]);
+	}
+	acc[0] = (s32)t0;
+	acc[1] = (s32)t1;
+	acc[2] = (s32)t2;
+	acc[3] = (s32)t3;
+}
+
+/* xt[c][v] = x[v][c] for v < nv, 0 for nv <= v < bp. */
+SNPU_AVX2 void snpu_qs8_transpose_ukernel__avx2(u32 nv, u32 k, const s8 *x,
+						u32 xstride, u32 bp, s16 *xt)
+{
+	u32 c0, c, v, n;
+
+	for (c0 = 0; c0 < k; c0 += n) {
+		n = k - c0 < 64 ? k - c0 : 64;
+		for (v = 0; v < nv; v++) {
+			const s8 *row = x + (size_t)v * xstride + c0;
+			s16 *col = xt + (size_t)c0 * bp + v;
+
+			for (c = 0; c < n; c++)
+				col[(size_t)c * bp] = row[c];
+		}
+		if (nv < bp)
+			for (c = 0; c < n; c++)
+				memset(xt + (size_t)(c0 + c) * bp + nv, 0,
+				       (bp - nv) * sizeof(s16));
+	}
+}
+
+/*
+ * One row against @nch * 16 batch-contiguous vectors. Entries are taken
+ * in pairs; an odd last entry pairs with weight 0.
+ */
+static SNPU_AVX2 __always_inline void
+snpu_avx2_spmm_row(const struct snpu_eng_mat *m, u32 row, const s16 *xt,
+		   u32 bp, s32 *acc, const u32 nch)
+{
+	__m256i lo[4], hi[4];
+	u32 j, end, c, ca, cb;
+	u32 wp;
+
+	for (c = 0; c < nch; c++) {
+		lo[c] = _mm256_setzero_si256();
+		hi[c] = _mm256_setzero_si256();
+	}
+	if (m->w) {
+		j = 0;
+		end = m->k;
+	} else {
+		j = m->rowptr[row];
+		end = m->rowptr[row + 1];
+	}
+	for (; j < end; j += 2) {
+		__m256i w2;
+		const s16 *pa, *pb;
+
+		if (m->w) {
+			const s8 *wr = m->w + (size_t)row * m->k;
+
+			ca = j;
+			cb = j + 1 < end ? j + 1 : j;
+			wp = (u16)(s16)wr[j] |
+			     (j + 1 < end ? (u32)(u16)(s16)wr[j + 1] << 16 : 0);
+		} else {
+			ca = m->col[j];
+			cb = j + 1 < end ? m->col[j + 1] : ca;
+			wp = (u16)(s16)m->val[j] |
+			     (j + 1 < end ? (u32)(u16)(s16)m->val[j + 1] << 16 : 0);
+		}
+		w2 = _mm256_set1_epi32((int)wp);
+		pa = xt + (size_t)ca * bp;
+		pb = xt + (size_t)cb * bp;
+		for (c = 0; c < nch; c++) {
+			__m256i a = _mm256_loadu_si256((const __m256i *)(pa + 16 * c));
+			__m256i b = _mm256_loadu_si256((const __m256i *)(pb + 16 * c));
+
+			__m256i pl = _mm256_unpacklo_epi16(a, b);
+			__m256i ph = _mm256_unpackhi_epi16(a, b);
+
+			lo[c] = _mm256_add_epi32(lo[c], _mm256_madd_epi16(pl, w2));
+			hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(ph, w2));
+		}
+	}
+	/* lo = {0-3, 8-11}, hi = {4-7, 12-15} of each 16-vector chunk. */
+	for (c = 0; c < nch; c++) {
+		_mm256_storeu_si256((__m256i *)(acc + 16 * c),
+				    _mm256_permute2x128_si256(lo[c], hi[c], 0x20));
+		_mm256_storeu_si256((__m256i *)(acc + 16 * c + 8),
+				    _mm256_permute2x128_si256(lo[c], hi[c], 0x31));
+	}
+}
+
+SNPU_AVX2 void snpu_qs8_spmm_ukernel_64x2__avx2(const struct snpu_eng_mat *m,
+						u32 row, const s16 *xt, u32 bp,
+						s32 *acc)
+{
+	switch (bp) {
+	case 16:
+		snpu_avx2_spmm_row(m, row, xt, bp, acc, 1);
+		break;
+	case 32:
+		snpu_avx2_spmm_row(m, row, xt, bp, acc, 2);
+		break;
+	case 48:
+		snpu_avx2_spmm_row(m, row, xt, bp, acc, 3);
+		break;
+	default:
+		snpu_avx2_spmm_row(m, row, xt, bp, acc, 4);
+		break;
+	}
+}
+
+/*
+ * Requantize @n accumulators of one row (same bias, multiplier, shift)
+ * exactly as snpu_eng_requant() and store y[i * ystride].
+ */
+SNPU_AVX2 void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
+					      s32 mult, s32 shift,
+					      const struct snpu_eng_rq *rq,
+					      s8 *y, u32 ystride)
+{
+	u32 left = shift > 0 ? (u32)shift : 0;
+	u32 right = shift > 0 ? 0 : (u32)-shift;
+	s32 mask = (s32)((1ULL << right) - 1);
+	const __m128i lc = _mm_cvtsi32_si128((int)left);
+	const __m128i rc = _mm_cvtsi32_si128((int)right);
+	const __m256i vb = _mm256_set1_epi32(bias);
+	const __m256i vm = _mm256_set1_epi32(mult);
+	const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+	const __m256i vmask = _mm256_set1_epi32(mask);
+	const __m256i vhalf = _mm256_set1_epi32(mask >> 1);
+	const __m256i vzp = _mm256_set1_epi32(rq->zp);
+	const __m256i vmin = _mm256_set1_epi32(rq->min);
+	const __m256i vmax = _mm256_set1_epi32(rq->max);
+	const __m256i zero = _mm256_setzero_si256();
+	s32 tmp[8];
+	u32 i = 0, t;
+
+	for (; i + 8 <= n; i += 8) {
+		__m256i v = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(acc + i)), vb);
+		__m256i ev, od, hi, rem, thr, res;
+
+		v = _mm256_sll_epi32(v, lc);
+		/* mult >= 2^30: x == mult == INT32_MIN cannot happen. */
+		ev = _mm256_add_epi64(_mm256_mul_epi32(v, vm), nudge);
+		od = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), vm),
+				      nudge);
+		hi = _mm256_blend_epi32(_mm256_srli_epi64(ev, 31),
+					_mm256_slli_epi64(od, 1), 0xaa);
+		rem = _mm256_and_si256(hi, vmask);
+		thr = _mm256_sub_epi32(vhalf, _mm256_cmpgt_epi32(zero, hi));
+		res = _mm256_sub_epi32(_mm256_sra_epi32(hi, rc),
+				       _mm256_cmpgt_epi32(rem, thr));
+		res = _mm256_add_epi32(res, vzp);
+		res = _mm256_min_epi32(_mm256_max_epi32(res, vmin), vmax);
+		_mm256_storeu_si256((__m256i *)tmp, res);
+		for (t = 0; t < 8; t++)
+			y[(size_t)(i + t) * ystride] = (s8)tmp[t];
+	}
+	for (; i < n; i++) {
+		s32 v = rq->zp + snpu_eng_requant((s32)((u32)acc[i] + (u32)bias),
+						  mult, shift);
+
+		v = v < rq->min ? rq->min : v;
+		y[(size_t)i * ystride] = (s8)(v > rq->max ? rq->max : v);
+	}
+}
+#endif /* SNPU_ENG_X86_SIMD */

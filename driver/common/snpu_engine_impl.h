@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Engine internals: the prepared-model block and the microkernels.
+ *
+ * Three layers, as in XNNPACK: snpu_engine.c holds the operators (it
+ * validates and sets up, then calls kernels), the kernels below only
+ * assert their preconditions, and the config (snpu_engine_config) picks
+ * kernels once from the CPU's features, always with a scalar fallback
+ * that gives identical results.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#ifndef SNPU_ENGINE_IMPL_H
+#define SNPU_ENGINE_IMPL_H
+
+#include "snpu_compat.h"
+#include "snpu_model.h"
+
+/* SIMD kernels exist only in userspace builds for x86 (immintrin.h). */
+#if !defined(__KERNEL__) && defined(__has_include)
+#if __has_include("immintrin.h")
+#define SNPU_ENG_X86_SIMD 1
+#endif
+#endif
+
+/* "SNPE" in memory byte order. */
+#define SNPU_ENG_MAGIC		0x45504e53u
+#define SNPU_ENG_VERSION	1
+
+/* Vectors (batch samples or conv patches) one kernel call handles. */
+#define SNPU_ENG_TILE		64
+/* Bytes of patches and transposed activations one tile may take. */
+#define SNPU_ENG_TILE_BYTES	(2u << 20)
+/* Output rows whose accumulators one gemv call keeps on the stack. */
+#define SNPU_ENG_ROWS		64
+
+/**
+ * struct snpu_eng_tensor - a tensor of the prepared model
+ * @h: height.
+ * @w: width.
+ * @c: channels.
+ * @zp: zero point.
+ * @bytes: bytes of one sample.
+ */
+struct snpu_eng_tensor {
+	u32 h;
+	u32 w;
+	u32 c;
+	s32 zp;
+	u32 bytes;
+};
+
+/**
+ * struct snpu_eng_layer - a layer of the prepared model
+ * @op: &enum snpu_op.
+ * @enc: &enum snpu_encoding of the packed weights.
+ * @kh: window height.
+ * @kw: window width.
+ * @sh: vertical stride.
+ * @sw: horizontal stride.
+ * @dh: vertical dilation.
+ * @dw: horizontal dilation.
+ * @pt: padding rows above.
+ * @pl: padding columns to the left.
+ * @sparse: weights held as CSR (@off_rowptr...), else dense rows (@off_w).
+ * @pad0: zero.
+ * @in: input tensor.
+ * @in2: second input tensor (add).
+ * @out: output tensor.
+ * @groups: conv2d groups (1 for FC).
+ * @oc: output channels, rows of the weight matrix.
+ * @ocg: rows per group.
+ * @cg: input channels per group (conv2d).
+ * @k: columns of the weight matrix of one group.
+ * @act_min: lower clamp.
+ * @act_max: upper clamp.
+ * @add_ls: add: left shift of both inputs.
+ * @add_m1: add: multiplier of input 1.
+ * @add_s1: add: shift of input 1.
+ * @add_m2: add: multiplier of input 2.
+ * @add_s2: add: shift of input 2.
+ * @add_mo: add: multiplier of the sum.
+ * @add_so: add: shift of the sum.
+ * @nnz: nonzero values kept in the CSR form.
+ * @off_bias: s32[@oc], the bias minus in.zp times the row sum: kernels
+ *	then need no zero point, as (x - zp) * w summed equals x * w summed
+ *	minus zp * sum(w).
+ * @off_mult: s32[@oc] Q31 multipliers.
+ * @off_shift: s32[@oc] shifts.
+ * @off_w: s8[@oc][@k] dense rows.
+ * @off_rowptr: u32[@oc + 1] CSR row pointers.
+ * @off_col: u32[@nnz] absolute CSR columns.
+ * @off_val: s8[@nnz] CSR values.
+ * @off_colcnt: u32[@groups][@k], stored entries per column: what a zero
+ *	activation in that column lets the device skip.
+ * @pad1: zero.
+ * @stored: stored entries inside the matrix (fillers and zero values
+ *	that the encoding stores included, padding excluded), all rows.
+ * @param_bytes: packed weight, metadata, bias and requant bytes.
+ *
+ * Every offset is from the start of the prepared block.
+ */
+struct snpu_eng_layer {
+	u16 op;
+	u16 enc;
+	u16 kh;
+	u16 kw;
+	u16 sh;
+	u16 sw;
+	u16 dh;
+	u16 dw;
+	u16 pt;
+	u16 pl;
+	u16 sparse;
+	u16 pad0;
+	u32 in;
+	u32 in2;
+	u32 out;
+	u32 groups;
+	u32 oc;
+	u32 ocg;
+	u32 cg;
+	u32 k;
+	s32 act_min;
+	s32 act_max;
+	u32 add_ls;
+	s32 add_m1;
+	s32 add_s1;
+	s32 add_m2;
+	s32 add_s2;
+	s32 add_mo;
+	s32 add_so;
+	u32 nnz;
+	u32 off_bias;
+	u32 off_mult;
+	u32 off_shift;
+	u32 off_w;
+	u32 off_rowptr;
+	u32 off_col;
+	u32 off_val;
+	u32 off_colcnt;
+	u32 pad1;
+	u64 stored;
+	u64 param_bytes;
+};
+
+/**
+ * struct snpu_eng_model - head of the prepared block
+ * @magic: %SNPU_ENG_MAGIC.
+ * @version: %SNPU_ENG_VERSION.
+ * @size: bytes of the whole block.
+ * @n_tensors: entries of @tensors in use.
+ * @n_layers: entries of @layers in use.
+ * @input: model input tensor.
+ * @output: model output tensor.
+ * @work: scratch bytes the kernels need besides the tensors.
+ * @tensors: tensor table.
+ * @layers: layer table in execution order.
+ */
+struct snpu_eng_model {
+	u32 magic;
+	u32 version;
+	u64 size;
+	u32 n_tensors;
+	u32 n_layers;
+	u32 input;
+	u32 output;
+	u64 work;
+	struct snpu_eng_tensor tensors[SNPU_MODEL_MAX_TENSORS];
+	struct snpu_eng_layer layers[SNPU_MODEL_MAX_LAYERS];
+};
+
+/**
+ * struct snpu_eng_rq - requantization of one group of output rows
+ * @bias: folded bias per row.
+ * @mult: Q31 multiplier per row.
+ * @shift: shift per row.
+ * @zp: output zero point.
+ * @min: lower clamp.
+ * @max: upper clamp.
+ */
+struct snpu_eng_rq {
+	const s32 *bias;
+	const s32 *mult;
+	const s32 *shift;
+	s32 zp;
+	s32 min;
+	s32 max;
+};
+
+/**
+ * struct snpu_eng_mat - the weights of one group of output rows
+ * @rows: rows in the group.
+ * @k: columns.
+ * @w: dense rows, @k bytes apart; NULL for CSR.
+ * @rowptr: CSR row pointers (@rows + 1, absolute entry indices).
+ * @col: CSR columns.
+ * @val: CSR values.
+ */
+struct snpu_eng_mat {
+	u32 rows;
+	u32 k;
+	const s8 *w;
+	const u32 *rowptr;
+	const u32 *col;
+	const s8 *val;
+};
+
+/* The Q31 requantization of uapi/snpu_model.h, wrapping like TFLite. */
+static inline s32 snpu_eng_requant(s32 acc, s32 mult, s32 shift)
+{
+	u32 left = shift > 0 ? (u32)shift : 0;
+	u32 right = shift > 0 ? 0 : (u32)-shift;
+	s32 x = (s32)((u32)acc << left);
+	s64 ab = (s64)x * mult;
+	s32 hi, mask, rem, threshold;
+
+	if (x == mult && x == (s32)0x80000000)
+		hi = 0x7fffffff;
+	else
+		/*
+		 * TFLite adds a nudge of 2^30 (or 1 - 2^30 when negative) and
+		 * divides by 2^31 truncating; for a negative product that is
+		 * a floor after adding 2^31 - 1 more, so both cases are
+		 * floor((ab + 2^30) / 2^31).
+		 */
+		hi = (s32)((ab + (1LL << 30)) >> 31);
+	mask = (s32)((1ULL << right) - 1);
+	rem = hi & mask;
+	threshold = (mask >> 1) + (hi < 0 ? 1 : 0);
+	return (hi >> right) + (rem > threshold ? 1 : 0);
+}
+
+static inline s8 snpu_eng_out(const struct snpu_eng_rq *rq, u32 row, s32 acc)
+{
+	s32 v = rq->zp + snpu_eng_requant((s32)((u32)acc + (u32)rq->bias[row]),
+					  rq->mult[row], rq->shift[row]);
+
+	if (v < rq->min)
+		v = rq->min;
+	if (v > rq->max)
+		v = rq->max;
+	return (s8)v;
+}
+
+/* Scalar microkernels (snpu_engine_scalar.c). */
+void snpu_qs8_fc_dense_ukernel_1x4__scalar(u32 k, const s8 *x, const s8 *w,
+					   s32 *acc);
+s32 snpu_qs8_fc_dense_ukernel_1x1__scalar(u32 k, const s8 *x, const s8 *w);
+void snpu_qs8_fc_csr_ukernel_1x1__scalar(u32 rows, const u32 *rowptr,
+					 const u32 *col, const s8 *val,
+					 const s8 *x, s32 *acc);
+u64 snpu_qs8_zero_count_ukernel__scalar(u32 k, const s8 *x, s8 zp,
+					const u32 *colcnt);
+
+#ifdef SNPU_ENG_X86_SIMD
+/* AVX2 microkernels (snpu_engine_avx2.c), userspace only. */
+void snpu_qs8_widen_ukernel__avx2(u32 n, const s8 *x, s16 *y);
+void snpu_qs8_fc_dense_ukernel_1x4__avx2(u32 k, const s16 *x, const s8 *w,
+					 s32 *acc);
+void snpu_qs8_transpose_ukernel__avx2(u32 nv, u32 k, const s8 *x,
+				      u32 xstride, u32 bp, s16 *xt);
+void snpu_qs8_spmm_ukernel_64x2__avx2(const struct snpu_eng_mat *m, u32 row,
+				      const s16 *xt, u32 bp, s32 *acc);
+void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
+				    s32 mult, s32 shift,
+				    const struct snpu_eng_rq *rq, s8 *y,
+				    u32 ystride);
+#endif
+
+#ifndef __KERNEL__
+/* Tests and benchmarks: true runs only the scalar kernels. */
+void snpu_engine_force_scalar(bool scalar);
+#endif
+
+#endif /* SNPU_ENGINE_IMPL_H */
