@@ -37,6 +37,7 @@ DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
 # Pure code shared with the kernel module (driver/common/).
 COMMON_SRCS := driver/common/snpu_crc32.c driver/common/snpu_fw_parse.c \
 	driver/common/snpu_model_parse.c driver/common/snpu_engine.c \
+	driver/common/snpu_engine_scalar.c driver/common/snpu_engine_avx2.c \
 	driver/common/snpu_cost.c
 
 # Filled by the fragments below.
@@ -58,8 +59,15 @@ include cli/cli.mk
 
 all: driver $(ALL_TARGETS)
 
-driver:
+# Kernel API probes (driver/conftest.sh): redone when a probe changes or
+# the header was made for another KDIR.
+CONFTEST_H := driver/snpu_conftest.h
+$(CONFTEST_H): driver/conftest.sh $(wildcard driver/conftest/*.c)
+	driver/conftest.sh $(KDIR) $@
+
+driver: $(CONFTEST_H)
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR): no kernel build tree; run 'make deps'" >&2; exit 1; }
+	@grep -q "for $(KDIR):" $(CONFTEST_H) || driver/conftest.sh $(KDIR) $(CONFTEST_H)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
 
 check-host: $(CHECK_HOST)
@@ -101,4 +109,4 @@ deps:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(O) $(CLEAN_FILES)
+	rm -rf $(O) $(CONFTEST_H) $(CLEAN_FILES)

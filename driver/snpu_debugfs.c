@@ -5,12 +5,15 @@
  *   snpu_state    registers, firmware, ring and interrupt state
  *   snpu_objects  live object counts (they return to zero when every
  *                 client has gone: the leak check of the device tests)
+ *   snpu_inject   write "hang": the emulated device's next job hangs
+ *                 until the timeout resets it (test hook)
  *
  * Copyright (c) 2026 The snpu authors
  */
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
@@ -61,7 +64,16 @@ static int snpu_debugfs_state_show(struct seq_file *m, void *unused)
 	seq_printf(m, "platform: %s (id %u)\n", plat->name, plat->platform_id);
 	seq_printf(m, "irq_count: %lld\n", atomic64_read(&sdev->irq_count));
 	seq_printf(m, "fault_count: %lld\n", atomic64_read(&sdev->fault_count));
-	seq_printf(m, "ring_tail: %u\n", sdev->ring_tail);
+	seq_printf(m, "jobs_submitted: %lld\n",
+		   atomic64_read(&sdev->jobs_submitted));
+	seq_printf(m, "jobs_completed: %lld\n",
+		   atomic64_read(&sdev->jobs_completed));
+	seq_printf(m, "jobs_failed: %lld\n", atomic64_read(&sdev->jobs_failed));
+	seq_printf(m, "jobs_timedout: %lld\n",
+		   atomic64_read(&sdev->jobs_timedout));
+	seq_printf(m, "jobs_faulted: %lld\n", atomic64_read(&sdev->jobs_faulted));
+	seq_printf(m, "resets: %lld\n", atomic64_read(&sdev->resets));
+	seq_printf(m, "ring_tail: %u\n", READ_ONCE(sdev->ring_tail));
 	seq_printf(m, "next_seqno: %u\n", sdev->next_seqno);
 	seq_printf(m, "done_seqno: %u\n", READ_ONCE(sdev->done_seqno));
 
@@ -82,8 +94,41 @@ static int snpu_debugfs_objects_show(struct seq_file *m, void *unused)
 
 	seq_printf(m, "bo_count: %d\n", atomic_read(&sdev->bo_count));
 	seq_printf(m, "bo_bytes: %lld\n", atomic64_read(&sdev->bo_bytes));
+	seq_printf(m, "model_count: %d\n", atomic_read(&sdev->model_count));
+	seq_printf(m, "jobs_live: %d\n", atomic_read(&sdev->jobs_live));
 	return 0;
 }
+
+static ssize_t snpu_debugfs_inject_write(struct file *f,
+					 const char __user *ubuf,
+					 size_t len, loff_t *pos)
+{
+	struct snpu_device *sdev = file_inode(f)->i_private;
+	char buf[16];
+	int idx;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+
+	if (!sysfs_streq(buf, "hang"))
+		return -EINVAL;
+	if (!snpu_is_emulated(sdev))
+		return -EOPNOTSUPP;
+	if (!drm_dev_enter(&sdev->drm, &idx))
+		return -ENODEV;
+	snpu_emu_inject_hang(sdev->emu);
+	drm_dev_exit(idx);
+	return len;
+}
+
+static const struct file_operations snpu_debugfs_inject_fops = {
+	.owner = THIS_MODULE,
+	.write = snpu_debugfs_inject_write,
+	.llseek = noop_llseek,
+};
 
 static const struct drm_info_list snpu_debugfs_list[] = {
 	{ "snpu_state", snpu_debugfs_state_show, 0 },
@@ -95,4 +140,7 @@ void snpu_debugfs_init(struct drm_minor *minor)
 	drm_debugfs_create_files(snpu_debugfs_list,
 				 ARRAY_SIZE(snpu_debugfs_list),
 				 minor->debugfs_root, minor);
+	debugfs_create_file("snpu_inject", 0200, minor->debugfs_root,
+			    to_snpu_device(minor->dev),
+			    &snpu_debugfs_inject_fops);
 }

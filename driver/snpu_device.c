@@ -18,19 +18,75 @@
 #include "snpu_accel.h"
 #include "snpu_device.h"
 #include "snpu_firmware.h"
+#include "snpu_job.h"
 
 /* A reset or boot of the emulated device takes microseconds; silicon ms. */
 #define SNPU_RESET_TIMEOUT_US	(500 * USEC_PER_MSEC)
 #define SNPU_RING_TEST_MS	1000
 
+static const char *snpu_fence_driver_name(struct dma_fence *fence)
+{
+	return "snpu";
+}
+
+static const char *snpu_fence_timeline_name(struct dma_fence *fence)
+{
+	return "snpu-ring";
+}
+
+static const struct dma_fence_ops snpu_fence_ops = {
+	.get_driver_name = snpu_fence_driver_name,
+	.get_timeline_name = snpu_fence_timeline_name,
+};
+
+static bool snpu_seqno_passed(u32 done, u32 seqno)
+{
+	return (s32)(done - seqno) >= 0;
+}
+
+/* Signal every fence the device has completed, in order. */
+static void snpu_fences_signal(struct snpu_device *sdev, u32 done)
+{
+	struct snpu_fence *f, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->fence_lock, flags);
+	list_for_each_entry_safe(f, tmp, &sdev->fence_list, link) {
+		if (!snpu_seqno_passed(done, f->seqno))
+			break;
+		list_del_init(&f->link);
+		dma_fence_signal_locked(&f->base);
+		dma_fence_put(&f->base);
+		atomic64_inc(&sdev->jobs_completed);
+	}
+	spin_unlock_irqrestore(&sdev->fence_lock, flags);
+}
+
+/* After a reset: what was on the hardware will never complete. */
+static void snpu_fences_cancel(struct snpu_device *sdev)
+{
+	struct snpu_fence *f, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sdev->fence_lock, flags);
+	list_for_each_entry_safe(f, tmp, &sdev->fence_list, link) {
+		list_del_init(&f->link);
+		dma_fence_set_error(&f->base, -ECANCELED);
+		dma_fence_signal_locked(&f->base);
+		dma_fence_put(&f->base);
+	}
+	spin_unlock_irqrestore(&sdev->fence_lock, flags);
+}
+
 /*
  * The interrupt handler, in hard interrupt context for silicon and the
- * emulation alike. It acknowledges what it saw and wakes the waiters;
- * everything else happens in process context.
+ * emulation alike. It acknowledges what it saw, signals fences and wakes
+ * waiters; recovery from a fault runs in the scheduler's timeout work.
  */
 static irqreturn_t snpu_device_irq(struct snpu_device *sdev)
 {
 	u32 status = snpu_read(sdev, SNPU_REG_IRQ_STATUS);
+	u32 done;
 
 	if (!status)
 		return IRQ_NONE;
@@ -38,15 +94,18 @@ static irqreturn_t snpu_device_irq(struct snpu_device *sdev)
 	snpu_write(sdev, SNPU_REG_IRQ_STATUS, status);
 	atomic64_inc(&sdev->irq_count);
 
-	if (status & SNPU_IRQ_CMD_DONE)
-		WRITE_ONCE(sdev->done_seqno,
-			   snpu_read(sdev, SNPU_REG_DONE_SEQNO));
+	if (status & SNPU_IRQ_CMD_DONE) {
+		done = snpu_read(sdev, SNPU_REG_DONE_SEQNO);
+		WRITE_ONCE(sdev->done_seqno, done);
+		snpu_fences_signal(sdev, done);
+	}
 	if (status & SNPU_IRQ_FAULT) {
 		atomic64_inc(&sdev->fault_count);
 		dev_err_ratelimited(sdev->drm.dev,
 				    "Device fault: code %u info %#x\n",
 				    snpu_read(sdev, SNPU_REG_FAULT_CODE),
 				    snpu_read(sdev, SNPU_REG_FAULT_INFO));
+		snpu_job_irq_fault(sdev);
 	}
 
 	wake_up_all(&sdev->done_wq);
@@ -85,6 +144,52 @@ static int snpu_device_reset(struct snpu_device *sdev)
 	return 0;
 }
 
+/**
+ * snpu_iova_map() - give kernel memory an address in the device's space
+ * @sdev: the (emulated) device.
+ * @vaddr: @size bytes of kernel memory, valid until snpu_iova_unmap().
+ * @size: bytes.
+ * @node: Output: the device address range; node->start is the address.
+ *
+ * Return: 0, -ENOSPC when the address space is full, -ENOMEM, or
+ * -EOPNOTSUPP on silicon (whose MMU is not supported yet).
+ */
+int snpu_iova_map(struct snpu_device *sdev, void *vaddr, size_t size,
+		  struct drm_mm_node *node)
+{
+	int ret;
+
+	if (!snpu_is_emulated(sdev))
+		return -EOPNOTSUPP;
+
+	memset(node, 0, sizeof(*node));
+	mutex_lock(&sdev->va_lock);
+	ret = drm_mm_insert_node_generic(&sdev->va_mm, node,
+					 PAGE_ALIGN(size), PAGE_SIZE, 0,
+					 DRM_MM_INSERT_BEST);
+	mutex_unlock(&sdev->va_lock);
+	if (ret)
+		return ret;
+
+	ret = snpu_emu_mmu_map(sdev->emu, node->start, vaddr, size);
+	if (ret) {
+		mutex_lock(&sdev->va_lock);
+		drm_mm_remove_node(node);
+		mutex_unlock(&sdev->va_lock);
+	}
+	return ret;
+}
+
+void snpu_iova_unmap(struct snpu_device *sdev, struct drm_mm_node *node)
+{
+	if (!drm_mm_node_allocated(node))
+		return;
+	snpu_emu_mmu_unmap(sdev->emu, node->start);
+	mutex_lock(&sdev->va_lock);
+	drm_mm_remove_node(node);
+	mutex_unlock(&sdev->va_lock);
+}
+
 int snpu_devmem_alloc(struct snpu_device *sdev, struct snpu_devmem *mem,
 		      size_t size)
 {
@@ -104,29 +209,14 @@ int snpu_devmem_alloc(struct snpu_device *sdev, struct snpu_devmem *mem,
 	if (!mem->vaddr)
 		return -ENOMEM;
 
-	memset(&mem->node, 0, sizeof(mem->node));
-	mutex_lock(&sdev->va_lock);
-	ret = drm_mm_insert_node_generic(&sdev->va_mm, &mem->node, mem->size,
-					 PAGE_SIZE, 0, DRM_MM_INSERT_BEST);
-	mutex_unlock(&sdev->va_lock);
-	if (ret)
-		goto err_free;
-
+	ret = snpu_iova_map(sdev, mem->vaddr, mem->size, &mem->node);
+	if (ret) {
+		vfree(mem->vaddr);
+		mem->vaddr = NULL;
+		return ret;
+	}
 	mem->iova = mem->node.start;
-	ret = snpu_emu_mmu_map(sdev->emu, mem->iova, mem->vaddr, mem->size);
-	if (ret)
-		goto err_remove_node;
-
 	return 0;
-
-err_remove_node:
-	mutex_lock(&sdev->va_lock);
-	drm_mm_remove_node(&mem->node);
-	mutex_unlock(&sdev->va_lock);
-err_free:
-	vfree(mem->vaddr);
-	mem->vaddr = NULL;
-	return ret;
 }
 
 void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem)
@@ -138,10 +228,7 @@ void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem)
 		dma_free_coherent(sdev->drm.dev, mem->size, mem->vaddr,
 				  mem->dma);
 	} else {
-		snpu_emu_mmu_unmap(sdev->emu, mem->iova);
-		mutex_lock(&sdev->va_lock);
-		drm_mm_remove_node(&mem->node);
-		mutex_unlock(&sdev->va_lock);
+		snpu_iova_unmap(sdev, &mem->node);
 		vfree(mem->vaddr);
 	}
 	mem->vaddr = NULL;
@@ -153,15 +240,19 @@ void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem)
  * @opcode: SNPU_CMD_*.
  * @args: up to 7 arguments; may be NULL when @nargs is 0.
  * @nargs: number of @args.
+ * @fence: if not NULL, initialised with the command's seqno and signalled
+ *	by the interrupt handler when the command completes; the fence list
+ *	takes a reference.
  * @seqno: Output: the seqno the device reports when the command is done.
  *
  * Return: 0, -EBUSY when the ring is full, -EINVAL for too many args.
  */
 int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
-		   unsigned int nargs, u32 *seqno)
+		   unsigned int nargs, struct snpu_fence *fence, u32 *seqno)
 {
 	struct snpu_cmd *ring = sdev->ring.vaddr;
 	struct snpu_cmd *cmd;
+	unsigned long flags;
 	unsigned int i;
 	u32 tail, next;
 
@@ -184,6 +275,17 @@ int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
 		cmd->args[i] = cpu_to_le64(args[i]);
 	*seqno = sdev->next_seqno;
 
+	/* On the list before the doorbell: the interrupt may come at once. */
+	if (fence) {
+		fence->seqno = *seqno;
+		dma_fence_init(&fence->base, &snpu_fence_ops, &sdev->fence_lock,
+			       sdev->fence_context, *seqno);
+		dma_fence_get(&fence->base);
+		spin_lock_irqsave(&sdev->fence_lock, flags);
+		list_add_tail(&fence->link, &sdev->fence_list);
+		spin_unlock_irqrestore(&sdev->fence_lock, flags);
+	}
+
 	/* The entry must be visible to the device before the doorbell. */
 	dma_wmb();
 	sdev->ring_tail = next;
@@ -191,11 +293,6 @@ int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
 	spin_unlock(&sdev->ring_lock);
 
 	return 0;
-}
-
-static bool snpu_seqno_passed(u32 done, u32 seqno)
-{
-	return (s32)(done - seqno) >= 0;
 }
 
 /**
@@ -221,6 +318,14 @@ int snpu_ring_wait(struct snpu_device *sdev, u32 seqno, unsigned int ms)
 	return left ? 0 : -ETIMEDOUT;
 }
 
+/* Point the device at the (empty) ring; after probe and every reset. */
+static void snpu_ring_program(struct snpu_device *sdev)
+{
+	snpu_write(sdev, SNPU_REG_RING_BASE_LO, lower_32_bits(sdev->ring.iova));
+	snpu_write(sdev, SNPU_REG_RING_BASE_HI, upper_32_bits(sdev->ring.iova));
+	snpu_write(sdev, SNPU_REG_RING_ENTRIES, SNPU_RING_ENTRIES);
+}
+
 static int snpu_ring_init(struct snpu_device *sdev)
 {
 	int ret;
@@ -230,9 +335,7 @@ static int snpu_ring_init(struct snpu_device *sdev)
 	if (ret)
 		return ret;
 
-	snpu_write(sdev, SNPU_REG_RING_BASE_LO, lower_32_bits(sdev->ring.iova));
-	snpu_write(sdev, SNPU_REG_RING_BASE_HI, upper_32_bits(sdev->ring.iova));
-	snpu_write(sdev, SNPU_REG_RING_ENTRIES, SNPU_RING_ENTRIES);
+	snpu_ring_program(sdev);
 	return 0;
 }
 
@@ -245,11 +348,37 @@ static int snpu_ring_test(struct snpu_device *sdev)
 	u32 seqno;
 	int ret;
 
-	ret = snpu_ring_emit(sdev, SNPU_CMD_NOP, NULL, 0, &seqno);
+	ret = snpu_ring_emit(sdev, SNPU_CMD_NOP, NULL, 0, NULL, &seqno);
 	if (ret)
 		return ret;
 
 	return snpu_ring_wait(sdev, seqno, SNPU_RING_TEST_MS);
+}
+
+/**
+ * snpu_device_recover() - reset a hung or faulted device and restart it
+ * @sdev: the device, its scheduler stopped.
+ *
+ * Everything on the ring is dropped; the caller fails or re-runs the
+ * jobs. The firmware already in device memory is booted again.
+ *
+ * Return: 0, or an error when the device does not come back.
+ */
+int snpu_device_recover(struct snpu_device *sdev)
+{
+	int ret;
+
+	ret = snpu_device_reset(sdev);
+	if (ret)
+		return ret;
+	snpu_fences_cancel(sdev);
+
+	snpu_write(sdev, SNPU_REG_IRQ_MASK, SNPU_IRQ_ALL);
+	ret = snpu_fw_start(sdev);
+	if (ret)
+		return ret;
+	snpu_ring_program(sdev);
+	return 0;
 }
 
 /*
@@ -328,11 +457,19 @@ int snpu_device_init(struct snpu_device *sdev)
 	mutex_init(&sdev->va_lock);
 	spin_lock_init(&sdev->ring_lock);
 	init_waitqueue_head(&sdev->done_wq);
+	spin_lock_init(&sdev->fence_lock);
+	INIT_LIST_HEAD(&sdev->fence_list);
+	sdev->fence_context = dma_fence_context_alloc(1);
+
+	/* Before the hardware: a fault interrupt kicks the scheduler. */
+	ret = snpu_job_init(sdev);
+	if (ret)
+		return ret;
 
 	ret = snpu_device_hw_map(sdev);
 	if (ret) {
 		drm_err(drm, "Failed to map hardware: %d\n", ret);
-		return ret;
+		goto err_job_fini;
 	}
 	snpu_va_init(sdev);
 
@@ -382,6 +519,8 @@ err_reset:
 err_va_fini:
 	snpu_va_fini(sdev);
 	snpu_device_hw_unmap(sdev);
+err_job_fini:
+	snpu_job_fini(sdev);
 	return ret;
 }
 
@@ -397,4 +536,5 @@ void snpu_device_fini(struct snpu_device *sdev)
 	snpu_fw_unload(sdev);
 	snpu_va_fini(sdev);
 	snpu_device_hw_unmap(sdev);
+	snpu_job_fini(sdev);
 }

@@ -10,6 +10,7 @@
 #define __SNPU_DEVICE_H__
 
 #include <linux/atomic.h>
+#include <linux/dma-fence.h>
 #include <linux/io.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -17,6 +18,7 @@
 
 #include <drm/drm_device.h>
 #include <drm/drm_mm.h>
+#include <drm/gpu_scheduler.h>
 
 struct firmware;
 
@@ -34,6 +36,18 @@ struct firmware;
 #define SNPU_VA_BASE		SZ_1M
 /* The emulated device's MMU translates 40-bit addresses. */
 #define SNPU_VA_END		BIT_ULL(40)
+
+/**
+ * struct snpu_fence - completion of one ring command
+ * @base: the fence; its lock is &snpu_device.fence_lock.
+ * @link: in &snpu_device.fence_list while on the hardware.
+ * @seqno: ring seqno of the command.
+ */
+struct snpu_fence {
+	struct dma_fence base;
+	struct list_head link;
+	u32 seqno;
+};
 
 /**
  * struct snpu_devmem - memory the device reads or writes, with its address
@@ -70,10 +84,23 @@ struct snpu_devmem {
  * @next_seqno: seqno of the last emitted command.
  * @done_seqno: last completed seqno, updated by the interrupt handler.
  * @done_wq: woken by every interrupt.
+ * @fence_context: dma_fence context of the ring.
+ * @fence_lock: protects @fence_list; the lock of every snpu_fence.
+ * @fence_list: fences of commands on the hardware, in seqno order.
+ * @sched: the job scheduler of the device's one hardware queue.
+ * @idle_wq: woken when a file's last job is freed.
  * @irq_count: interrupts handled.
  * @fault_count: device faults seen.
  * @bo_count: live buffer objects.
  * @bo_bytes: bytes in live buffer objects.
+ * @model_count: live models.
+ * @jobs_live: jobs submitted and not yet freed.
+ * @jobs_submitted: jobs put on the ring (re-runs after a reset count).
+ * @jobs_completed: jobs the device completed.
+ * @jobs_failed: jobs that finished with an error.
+ * @jobs_timedout: jobs that missed their deadline.
+ * @jobs_faulted: jobs the device faulted on.
+ * @resets: device resets for recovery.
  */
 struct snpu_device {
 	struct drm_device drm;
@@ -98,10 +125,25 @@ struct snpu_device {
 	u32 done_seqno;
 	wait_queue_head_t done_wq;
 
+	u64 fence_context;
+	spinlock_t fence_lock; /* protects fence_list */
+	struct list_head fence_list;
+
+	struct drm_gpu_scheduler sched;
+	wait_queue_head_t idle_wq;
+
 	atomic64_t irq_count;
 	atomic64_t fault_count;
 	atomic_t bo_count;
 	atomic64_t bo_bytes;
+	atomic_t model_count;
+	atomic_t jobs_live;
+	atomic64_t jobs_submitted;
+	atomic64_t jobs_completed;
+	atomic64_t jobs_failed;
+	atomic64_t jobs_timedout;
+	atomic64_t jobs_faulted;
+	atomic64_t resets;
 };
 
 static inline struct snpu_device *to_snpu_device(struct drm_device *drm)
@@ -132,12 +174,17 @@ static inline void snpu_write(struct snpu_device *sdev, u32 reg, u32 val)
 int snpu_device_init(struct snpu_device *sdev);
 void snpu_device_fini(struct snpu_device *sdev);
 
+int snpu_iova_map(struct snpu_device *sdev, void *vaddr, size_t size,
+		  struct drm_mm_node *node);
+void snpu_iova_unmap(struct snpu_device *sdev, struct drm_mm_node *node);
+
 int snpu_devmem_alloc(struct snpu_device *sdev, struct snpu_devmem *mem,
 		      size_t size);
 void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem);
 
 int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
-		   unsigned int nargs, u32 *seqno);
+		   unsigned int nargs, struct snpu_fence *fence, u32 *seqno);
+int snpu_device_recover(struct snpu_device *sdev);
 int snpu_ring_wait(struct snpu_device *sdev, u32 seqno, unsigned int ms);
 
 #endif /* __SNPU_DEVICE_H__ */

@@ -30,6 +30,8 @@
 #include "snpu_device.h"
 #include "snpu_drv.h"
 #include "snpu_gem.h"
+#include "snpu_job.h"
+#include "snpu_models.h"
 
 #define SNPU_EMULATE_MAX	8
 
@@ -128,20 +130,37 @@ static int snpu_ioctl_get_param(struct drm_device *drm, void *data,
 
 static int snpu_open(struct drm_device *drm, struct drm_file *file)
 {
+	struct snpu_device *sdev = to_snpu_device(drm);
 	struct snpu_file_priv *fpriv;
+	int ret;
 
 	fpriv = kzalloc(sizeof(*fpriv), GFP_KERNEL);
 	if (!fpriv)
 		return -ENOMEM;
 
-	fpriv->sdev = to_snpu_device(drm);
+	fpriv->sdev = sdev;
+	xa_init_flags(&fpriv->models, XA_FLAGS_ALLOC1);
+	ret = snpu_job_open(sdev, fpriv);
+	if (ret) {
+		kfree(fpriv);
+		return ret;
+	}
 	file->driver_priv = fpriv;
 	return 0;
 }
 
+/*
+ * After the core released the file's GEM handles and syncobjs: drain its
+ * jobs, then drop its models. Jobs hold their own references, so this
+ * order frees everything once the last job is done.
+ */
 static void snpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	kfree(file->driver_priv);
+	struct snpu_file_priv *fpriv = file->driver_priv;
+
+	snpu_job_close(fpriv->sdev, fpriv);
+	snpu_models_release(fpriv);
+	kfree(fpriv);
 }
 
 #define SNPU_IOCTL(name, func) \
@@ -152,6 +171,9 @@ static const struct drm_ioctl_desc snpu_drm_ioctls[] = {
 	SNPU_IOCTL(BO_CREATE, bo_create),
 	SNPU_IOCTL(BO_MMAP_OFFSET, bo_mmap_offset),
 	SNPU_IOCTL(BO_INFO, bo_info),
+	SNPU_IOCTL(MODEL_CREATE, model_create),
+	SNPU_IOCTL(MODEL_DESTROY, model_destroy),
+	SNPU_IOCTL(SUBMIT, submit),
 };
 
 DEFINE_DRM_GEM_FOPS(snpu_drm_fops);
@@ -161,6 +183,8 @@ DEFINE_DRM_GEM_FOPS(snpu_drm_fops);
  *
  * 1.0 - GET_PARAM, BO_CREATE, BO_MMAP_OFFSET, BO_INFO; PRIME import and
  *       export of buffer objects.
+ * 1.1 - MODEL_CREATE, MODEL_DESTROY, SUBMIT with syncobjs and per-job
+ *       counters; packed model format 1.0.
  */
 static const struct drm_driver snpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |

@@ -11,9 +11,11 @@
  * Copyright (c) 2026 The snpu authors
  */
 
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/irq_work.h>
 #include <linux/log2.h>
+#include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -21,17 +23,19 @@
 
 #include "snpu_accel.h"
 #include "snpu_emu.h"
+#include "snpu_engine.h"
 #include "snpu_fw_parse.h"
 #include "snpu_regs.h"
 
-#define SNPU_EMU_MAX_WINDOWS		64
 #define SNPU_EMU_MAX_RING_ENTRIES	4096
 
 /* Work the command processor has been asked to do (snpu_emu.pending). */
 #define SNPU_EMU_DO_RESET		BIT(0)
 #define SNPU_EMU_DO_BOOT		BIT(1)
 
+/* One mapping of the device MMU: [iova, iova + size) -> vaddr. */
 struct snpu_emu_window {
+	struct rb_node node;
 	u64 iova;
 	u64 size;
 	void *vaddr;
@@ -56,9 +60,12 @@ struct snpu_emu {
 	void (*irq_handler)(void *data);
 	void *irq_data;
 
-	/* Protects windows. */
+	/* Protects windows, an rbtree of snpu_emu_window by iova. */
 	spinlock_t mmu_lock;
-	struct snpu_emu_window windows[SNPU_EMU_MAX_WINDOWS];
+	struct rb_root windows;
+
+	/* Test hook: the next RUN command hangs until a reset. */
+	atomic_t hang_next;
 
 	/* The booted firmware, as the device's own copy. */
 	struct snpu_fw_info fw;
@@ -108,16 +115,22 @@ static void snpu_emu_irq_work(struct irq_work *work)
  */
 static void *snpu_emu_translate(struct snpu_emu *emu, u64 iova, u64 len)
 {
+	struct rb_node *n;
 	void *vaddr = NULL;
-	unsigned int i;
 
 	spin_lock(&emu->mmu_lock);
-	for (i = 0; i < SNPU_EMU_MAX_WINDOWS; i++) {
-		struct snpu_emu_window *w = &emu->windows[i];
+	n = emu->windows.rb_node;
+	while (n) {
+		struct snpu_emu_window *w =
+			rb_entry(n, struct snpu_emu_window, node);
 
-		if (w->size && iova >= w->iova &&
-		    snpu_range_ok(iova - w->iova, len, w->size)) {
-			vaddr = w->vaddr + (iova - w->iova);
+		if (iova < w->iova) {
+			n = n->rb_left;
+		} else if (iova - w->iova >= w->size) {
+			n = n->rb_right;
+		} else {
+			if (snpu_range_ok(iova - w->iova, len, w->size))
+				vaddr = w->vaddr + (iova - w->iova);
 			break;
 		}
 	}
@@ -126,45 +139,82 @@ static void *snpu_emu_translate(struct snpu_emu *emu, u64 iova, u64 len)
 	return vaddr;
 }
 
+/**
+ * snpu_emu_mmu_map() - map [iova, iova + size) of the device to vaddr
+ * @emu: the device.
+ * @iova: device address; the range must not overlap another mapping.
+ * @vaddr: kernel address of @size bytes that stay valid while mapped.
+ * @size: bytes.
+ *
+ * Return: 0, -EINVAL for an empty, wrapping or overlapping range, -ENOMEM.
+ */
 int snpu_emu_mmu_map(struct snpu_emu *emu, u64 iova, void *vaddr, u64 size)
 {
-	int ret = -ENOSPC;
-	unsigned int i;
+	struct rb_node **link = &emu->windows.rb_node, *parent = NULL;
+	struct snpu_emu_window *w;
 
 	if (!size || iova + size < iova)
 		return -EINVAL;
 
-	spin_lock(&emu->mmu_lock);
-	for (i = 0; i < SNPU_EMU_MAX_WINDOWS; i++) {
-		struct snpu_emu_window *w = &emu->windows[i];
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->iova = iova;
+	w->size = size;
+	w->vaddr = vaddr;
 
-		if (!w->size) {
-			w->iova = iova;
-			w->size = size;
-			w->vaddr = vaddr;
-			ret = 0;
-			break;
+	spin_lock(&emu->mmu_lock);
+	while (*link) {
+		struct snpu_emu_window *e =
+			rb_entry(*link, struct snpu_emu_window, node);
+
+		parent = *link;
+		if (iova + size <= e->iova) {
+			link = &parent->rb_left;
+		} else if (iova >= e->iova + e->size) {
+			link = &parent->rb_right;
+		} else {
+			spin_unlock(&emu->mmu_lock);
+			kfree(w);
+			return -EINVAL;
 		}
 	}
+	rb_link_node(&w->node, parent, link);
+	rb_insert_color(&w->node, &emu->windows);
 	spin_unlock(&emu->mmu_lock);
 
-	return ret;
+	return 0;
 }
 
 void snpu_emu_mmu_unmap(struct snpu_emu *emu, u64 iova)
 {
-	unsigned int i;
+	struct snpu_emu_window *w = NULL;
+	struct rb_node *n;
 
 	spin_lock(&emu->mmu_lock);
-	for (i = 0; i < SNPU_EMU_MAX_WINDOWS; i++) {
-		struct snpu_emu_window *w = &emu->windows[i];
+	for (n = emu->windows.rb_node; n;) {
+		struct snpu_emu_window *e =
+			rb_entry(n, struct snpu_emu_window, node);
 
-		if (w->size && w->iova == iova) {
-			w->size = 0;
+		if (iova < e->iova) {
+			n = n->rb_left;
+		} else if (iova > e->iova) {
+			n = n->rb_right;
+		} else {
+			rb_erase(&e->node, &emu->windows);
+			w = e;
 			break;
 		}
 	}
 	spin_unlock(&emu->mmu_lock);
+
+	WARN_ON_ONCE(!w);
+	kfree(w);
+}
+
+void snpu_emu_inject_hang(struct snpu_emu *emu)
+{
+	atomic_set(&emu->hang_next, 1);
 }
 
 static void snpu_emu_do_reset(struct snpu_emu *emu)
@@ -255,6 +305,99 @@ idle:
 	return false;
 }
 
+static bool snpu_emu_reset_pending(struct snpu_emu *emu)
+{
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&emu->lock, flags);
+	pending = emu->pending & SNPU_EMU_DO_RESET;
+	spin_unlock_irqrestore(&emu->lock, flags);
+
+	return pending;
+}
+
+/*
+ * The engine calls this between units of work: keep the system
+ * responsive, and stop when the driver resets the device.
+ */
+static int snpu_emu_yield(void *data)
+{
+	struct snpu_emu *emu = data;
+
+	cond_resched();
+	return snpu_emu_reset_pending(emu);
+}
+
+/*
+ * Execute SNPU_CMD_RUN. Returns 0, 1 when a reset stopped it (nothing is
+ * completed), or a negative SNPU_FAULT_* code.
+ */
+static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd)
+{
+	u64 model_iova = le64_to_cpu(cmd->args[0]);
+	u64 counters_iova = le64_to_cpu(cmd->args[4]);
+	u32 batch = lower_32_bits(le64_to_cpu(cmd->args[5]));
+	u32 model_size = upper_32_bits(le64_to_cpu(cmd->args[5]));
+	u64 scratch_size = le64_to_cpu(cmd->args[6]);
+	struct drm_snpu_job_counters *out_counters = NULL;
+	struct snpu_counters counters;
+	struct snpu_engine_ctx ctx = {
+		.plat = &emu->fw.platform,
+		.yield = snpu_emu_yield,
+		.yield_data = emu,
+		.counters = &counters,
+	};
+	void *model, *in, *out, *scratch;
+	int ret;
+
+	model = snpu_emu_translate(emu, model_iova, model_size);
+	if (!model || !batch)
+		return -SNPU_FAULT_MMU;
+	if (snpu_engine_model_size(model) > model_size)
+		return -SNPU_FAULT_ENGINE;
+
+	in = snpu_emu_translate(emu, le64_to_cpu(cmd->args[1]),
+				(u64)batch * snpu_engine_input_bytes(model));
+	out = snpu_emu_translate(emu, le64_to_cpu(cmd->args[2]),
+				 (u64)batch * snpu_engine_output_bytes(model));
+	scratch = snpu_emu_translate(emu, le64_to_cpu(cmd->args[3]),
+				     scratch_size);
+	if (counters_iova)
+		out_counters = snpu_emu_translate(emu, counters_iova,
+						  sizeof(*out_counters));
+	if (!in || !out || (scratch_size && !scratch) ||
+	    (counters_iova && !out_counters))
+		return -SNPU_FAULT_MMU;
+
+	/* Test hook: wedge, as a hung engine would, until the reset. */
+	if (atomic_xchg(&emu->hang_next, 0)) {
+		while (!snpu_emu_reset_pending(emu))
+			usleep_range(2000, 5000);
+		return 1;
+	}
+
+	ret = snpu_engine_run(model, in, out, batch, scratch, scratch_size,
+			      &ctx);
+	if (ret == -SNPU_ENGINE_E_ABORTED)
+		return 1;
+	if (ret)
+		return -SNPU_FAULT_ENGINE;
+
+	emu->cycles += counters.cycles;
+	if (out_counters) {
+		out_counters->cycles = counters.cycles;
+		out_counters->macs = counters.macs;
+		out_counters->macs_skipped_weight = counters.macs_skipped_weight;
+		out_counters->macs_skipped_act = counters.macs_skipped_act;
+		out_counters->bytes_read = counters.bytes_read;
+		out_counters->bytes_written = counters.bytes_written;
+		out_counters->status = 0;
+		out_counters->pad = 0;
+	}
+	return 0;
+}
+
 static void snpu_emu_complete(struct snpu_emu *emu, u32 head, u32 seqno)
 {
 	spin_lock_irq(&emu->lock);
@@ -272,14 +415,26 @@ static void snpu_emu_run_ring(struct snpu_emu *emu)
 	struct snpu_cmd cmd;
 	u32 head;
 
+	int ret;
+
 	while (snpu_emu_fetch(emu, &cmd, &head)) {
 		switch (le32_to_cpu(cmd.opcode)) {
 		case SNPU_CMD_NOP:
 			emu->cycles += 1;
+			ret = 0;
+			break;
+		case SNPU_CMD_RUN:
+			ret = snpu_emu_run(emu, &cmd);
 			break;
 		default:
+			ret = -SNPU_FAULT_BAD_CMD;
+			break;
+		}
+		if (ret > 0)
+			return;		/* stopped by a reset */
+		if (ret < 0) {
 			spin_lock_irq(&emu->lock);
-			snpu_emu_fault_locked(emu, SNPU_FAULT_BAD_CMD, head);
+			snpu_emu_fault_locked(emu, -ret, head);
 			spin_unlock_irq(&emu->lock);
 			return;
 		}
@@ -393,6 +548,7 @@ struct snpu_emu *snpu_emu_create(struct device *dev)
 	emu->dev = dev;
 	spin_lock_init(&emu->lock);
 	spin_lock_init(&emu->mmu_lock);
+	emu->windows = RB_ROOT;
 	INIT_WORK(&emu->work, snpu_emu_work);
 	init_irq_work(&emu->irq_work, snpu_emu_irq_work);
 
@@ -413,5 +569,7 @@ void snpu_emu_destroy(struct snpu_emu *emu)
 
 	destroy_workqueue(emu->wq);
 	irq_work_sync(&emu->irq_work);
+	/* The driver unmaps everything it mapped before destroying. */
+	WARN_ON(!RB_EMPTY_ROOT(&emu->windows));
 	kfree(emu);
 }

@@ -27,4 +27,6 @@ void snpu_emu_set_irq_handler(struct snpu_emu *emu,
 int snpu_emu_mmu_map(struct snpu_emu *emu, u64 iova, void *vaddr, u64 size);
 void snpu_emu_mmu_unmap(struct snpu_emu *emu, u64 iova);
 
+void snpu_emu_inject_hang(struct snpu_emu *emu);
+
 #endif /* __SNPU_EMU_H__ */

@@ -62,27 +62,17 @@ int snpu_fw_load(struct snpu_device *sdev)
 }
 
 /**
- * snpu_fw_boot() - copy the image to device memory and boot the device
- * @sdev: the device, after snpu_fw_load().
+ * snpu_fw_start() - boot the device from the image in device memory
+ * @sdev: the device, after snpu_fw_boot() copied the image (at probe) or
+ *	after a reset (recovery).
  *
  * Return: 0 when the device reports READY, -EIO when it faults on the
- * image, -ETIMEDOUT when it does not answer, -ENOMEM.
+ * image, -ETIMEDOUT when it does not answer.
  */
-int snpu_fw_boot(struct snpu_device *sdev)
+int snpu_fw_start(struct snpu_device *sdev)
 {
 	struct drm_device *drm = &sdev->drm;
-	const struct firmware *blob = sdev->fw_blob;
 	u32 status = 0;
-	int ret;
-
-	ret = snpu_devmem_alloc(sdev, &sdev->fw_mem, blob->size);
-	if (ret) {
-		drm_err(drm, "Failed to allocate firmware memory: %d\n", ret);
-		return ret;
-	}
-	memcpy(sdev->fw_mem.vaddr, blob->data, blob->size);
-	release_firmware(blob);
-	sdev->fw_blob = NULL;
 
 	snpu_write(sdev, SNPU_REG_FW_BASE_LO, lower_32_bits(sdev->fw_mem.iova));
 	snpu_write(sdev, SNPU_REG_FW_BASE_HI, upper_32_bits(sdev->fw_mem.iova));
@@ -110,8 +100,31 @@ int snpu_fw_boot(struct snpu_device *sdev)
 			snpu_read(sdev, SNPU_REG_FW_VERSION), sdev->fw.fw_version);
 		return -EIO;
 	}
-
 	return 0;
+}
+
+/**
+ * snpu_fw_boot() - copy the image to device memory and boot the device
+ * @sdev: the device, after snpu_fw_load().
+ *
+ * Return: 0, -ENOMEM, or an error of snpu_fw_start().
+ */
+int snpu_fw_boot(struct snpu_device *sdev)
+{
+	const struct firmware *blob = sdev->fw_blob;
+	int ret;
+
+	ret = snpu_devmem_alloc(sdev, &sdev->fw_mem, blob->size);
+	if (ret) {
+		drm_err(&sdev->drm, "Failed to allocate firmware memory: %d\n",
+			ret);
+		return ret;
+	}
+	memcpy(sdev->fw_mem.vaddr, blob->data, blob->size);
+	release_firmware(blob);
+	sdev->fw_blob = NULL;
+
+	return snpu_fw_start(sdev);
 }
 
 /**

@@ -59,12 +59,22 @@
 #define SNPU_FAULT_BAD_FW		1	/* FAULT_INFO: parser error */
 #define SNPU_FAULT_MMU			2	/* FAULT_INFO: low 32 address bits */
 #define SNPU_FAULT_BAD_CMD		3	/* FAULT_INFO: ring index */
+#define SNPU_FAULT_ENGINE		4	/* FAULT_INFO: engine error */
 
 /* Revision this driver was written against. */
 #define SNPU_REVISION_1_0		0x00010000
 
 /* Command ring entry opcodes. */
 #define SNPU_CMD_NOP			0
+/*
+ * Run a prepared model. Arguments (device addresses unless noted):
+ *   args[0] prepared model      args[1] input samples
+ *   args[2] output samples      args[3] scratch
+ *   args[4] counters (struct drm_snpu_job_counters), 0 for none
+ *   args[5] batch (low 32 bits), prepared model bytes (high 32 bits)
+ *   args[6] scratch bytes
+ */
+#define SNPU_CMD_RUN			1
 
 /**
  * struct snpu_cmd - one command ring entry, as the device reads it

@@ -12,7 +12,7 @@ KERNEL_DOC := $(LINT_DIR)/scripts/kernel-doc
 LINT_SCRIPTS := scripts/checkpatch.pl scripts/spelling.txt \
 	scripts/const_structs.checkpatch scripts/kernel-doc
 
-KERNEL_SRCS := $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h \
+KERNEL_SRCS := $(filter-out %.mod.c $(CONFTEST_H),$(wildcard driver/*.c driver/*.h \
 	driver/common/*.c driver/common/*.h uapi/*.h))
 # Headers with kernel-doc comments that must be complete.
 KDOC_SRCS := $(wildcard uapi/*.h driver/*.h driver/common/*.h)
@@ -33,7 +33,7 @@ lint-checkpatch: $(CHECKPATCH)
 
 # sparse and W=1 over every file (C=2), -Werror: any output line that is a
 # diagnostic fails.
-lint-sparse:
+lint-sparse: $(CONFTEST_H)
 	@set -o pipefail; $(MAKE) -s -C $(KDIR) M=$(CURDIR) C=2 W=1 \
 		KCFLAGS=-Werror modules 2>&1 | tee $(O)/sparse.log; \
 	if grep -E '(warning|error):' $(O)/sparse.log; then \

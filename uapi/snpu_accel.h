@@ -23,6 +23,7 @@
 
 #include "drm.h"
 #include "snpu_defs.h"
+#include "snpu_model.h"
 
 #if defined(__cplusplus)
 extern "C" {
@@ -34,13 +35,16 @@ extern "C" {
  * every addition. History is kept above struct drm_driver in snpu_drv.c.
  */
 #define DRM_SNPU_DRIVER_MAJOR		1
-#define DRM_SNPU_DRIVER_MINOR		0
+#define DRM_SNPU_DRIVER_MINOR		1
 
 /* Ioctl numbers: append only; don't reorder, don't remove. */
 #define DRM_SNPU_GET_PARAM		0x00
 #define DRM_SNPU_BO_CREATE		0x01
 #define DRM_SNPU_BO_MMAP_OFFSET		0x02
 #define DRM_SNPU_BO_INFO		0x03
+#define DRM_SNPU_MODEL_CREATE		0x04
+#define DRM_SNPU_MODEL_DESTROY		0x05
+#define DRM_SNPU_SUBMIT			0x06
 
 #define DRM_IOCTL_SNPU_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SNPU_GET_PARAM, struct drm_snpu_get_param)
@@ -51,6 +55,14 @@ extern "C" {
 		 struct drm_snpu_bo_mmap_offset)
 #define DRM_IOCTL_SNPU_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SNPU_BO_INFO, struct drm_snpu_bo_info)
+#define DRM_IOCTL_SNPU_MODEL_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SNPU_MODEL_CREATE, \
+		 struct drm_snpu_model_create)
+#define DRM_IOCTL_SNPU_MODEL_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SNPU_MODEL_DESTROY, \
+		struct drm_snpu_model_destroy)
+#define DRM_IOCTL_SNPU_SUBMIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SNPU_SUBMIT, struct drm_snpu_submit)
 
 /*
  * Parameters for DRM_IOCTL_SNPU_GET_PARAM: append only.
@@ -181,6 +193,109 @@ struct drm_snpu_bo_info {
 	__u32 handle;
 	__u32 flags;
 	__u64 size;
+};
+
+/**
+ * struct drm_snpu_model_create - copy, validate and keep a packed model
+ * @data: Input: user pointer to the packed model (uapi/snpu_model.h).
+ * @size: Input: bytes at @data, at most %SNPU_MODEL_MAX_SIZE.
+ * @flags: Input: must be zero.
+ * @handle: Output: model handle, valid for this file, nonzero.
+ * @status: Output: 0, or the &enum snpu_model_error that made the call
+ *	fail with -EINVAL (the model is malformed, or uses an op, encoding or
+ *	size the device's platform does not support).
+ * @input_bytes: Output: bytes of one input sample.
+ * @output_bytes: Output: bytes of one output sample.
+ *
+ * The kernel copies the model once, validates every byte of its copy and
+ * keeps only the validated, prepared form; @data may be freed on return.
+ */
+struct drm_snpu_model_create {
+	__u64 data;
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 status;
+	__u32 input_bytes;
+	__u32 output_bytes;
+};
+
+/**
+ * struct drm_snpu_model_destroy - drop a model handle
+ * @handle: Input: from MODEL_CREATE.
+ * @pad: Input: must be zero.
+ *
+ * Jobs already submitted keep the model until they finish.
+ */
+struct drm_snpu_model_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_snpu_job_counters - what the device writes for a finished job
+ * @cycles: engine cycles, counted with the firmware's cost table.
+ * @macs: multiply-accumulates executed.
+ * @macs_skipped_weight: MACs skipped because the weight was pruned.
+ * @macs_skipped_act: MACs skipped because the activation was zero
+ *	(platforms with %SNPU_FEAT_ACT_ZERO_SKIP).
+ * @bytes_read: bytes read: weights, metadata, parameters, activations.
+ * @bytes_written: bytes of activations written.
+ * @status: 0 when the job completed; -ETIMEDOUT when it was stopped by a
+ *	reset after its deadline, -ECANCELED when it never ran.
+ * @pad: zero.
+ *
+ * The counters are valid once the job's fence has signalled.
+ */
+struct drm_snpu_job_counters {
+	__u64 cycles;
+	__u64 macs;
+	__u64 macs_skipped_weight;
+	__u64 macs_skipped_act;
+	__u64 bytes_read;
+	__u64 bytes_written;
+	__s32 status;
+	__u32 pad;
+};
+
+/**
+ * struct drm_snpu_submit - run a model on a batch
+ * @model: Input: model handle.
+ * @batch: Input: samples, 1 to %DRM_SNPU_PARAM_MAX_BATCH.
+ * @in_handle: Input: buffer holding @batch input samples, one after the
+ *	other, at @in_offset.
+ * @out_handle: Input: buffer receiving @batch output samples at
+ *	@out_offset; may be the same buffer as the input if the ranges do
+ *	not overlap.
+ * @in_offset: Input: byte offset into the input buffer.
+ * @out_offset: Input: byte offset into the output buffer.
+ * @counters_handle: Input: buffer receiving a &struct
+ *	drm_snpu_job_counters at @counters_offset; 0 for none.
+ * @flags: Input: must be zero.
+ * @counters_offset: Input: 8-byte aligned offset; 0 without a buffer.
+ * @in_syncobj: Input: syncobj whose fence the job waits for; 0 for none.
+ * @out_syncobj: Input: syncobj that receives the job's fence; 0 for
+ *	none. The fence signals when the outputs are written, with an error
+ *	if the job failed (-ETIMEDOUT, -ECANCELED, -EIO).
+ *
+ * The job also waits for the fences of its buffers' reservation objects
+ * (implicit sync with other drivers) and adds its own. Errors: -ENOENT
+ * for an unknown model, buffer or syncobj handle; -EINVAL for a bad batch,
+ * a range outside its buffer, overlapping input and output, nonzero
+ * flags or pad.
+ */
+struct drm_snpu_submit {
+	__u32 model;
+	__u32 batch;
+	__u32 in_handle;
+	__u32 out_handle;
+	__u64 in_offset;
+	__u64 out_offset;
+	__u32 counters_handle;
+	__u32 flags;
+	__u64 counters_offset;
+	__u32 in_syncobj;
+	__u32 out_syncobj;
 };
 
 #if defined(__cplusplus)
