@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "snpu_dev.h"
@@ -210,6 +211,64 @@ int snpu_gem_close(int fd, uint32_t handle)
 	struct drm_gem_close args = { .handle = handle };
 
 	return snpu_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
+}
+
+int __snpu_model_create(int fd, const void *blob, size_t size,
+			uint32_t *handle, uint32_t *status)
+{
+	struct drm_snpu_model_create args = {
+		.data = (uintptr_t)blob,
+		.size = (uint32_t)size,
+	};
+	int ret;
+
+	ret = snpu_ioctl(fd, DRM_IOCTL_SNPU_MODEL_CREATE, &args);
+	if (status)
+		*status = args.status;
+	if (!ret)
+		*handle = args.handle;
+	return ret;
+}
+
+int __snpu_model_destroy(int fd, uint32_t handle)
+{
+	struct drm_snpu_model_destroy args = { .handle = handle };
+
+	return snpu_ioctl(fd, DRM_IOCTL_SNPU_MODEL_DESTROY, &args);
+}
+
+int __snpu_submit(int fd, struct drm_snpu_submit *args)
+{
+	return snpu_ioctl(fd, DRM_IOCTL_SNPU_SUBMIT, args);
+}
+
+static int64_t snpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int snpu_syncobj_wait(int fd, uint32_t syncobj, unsigned int ms)
+{
+	int ret = drmSyncobjWait(fd, &syncobj, 1,
+				 snpu_now_ns() + (int64_t)ms * 1000000,
+				 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+
+	return ret ? -errno : 0;
+}
+
+int snpu_syncobj_status(int fd, uint32_t syncobj)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd, ret;
+
+	if (drmSyncobjExportSyncFile(fd, syncobj, &sync_fd))
+		return -errno;
+	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	close(sync_fd);
+	return ret ? -errno : info.status;
 }
 
 static void snpu_fw_path(const char *name, char *path, size_t size)

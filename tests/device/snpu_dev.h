@@ -63,6 +63,18 @@ int __snpu_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
 int __snpu_bo_mmap(int fd, uint32_t handle, size_t size, void **map);
 int __snpu_bo_info(int fd, uint32_t handle, struct drm_snpu_bo_info *info);
 int snpu_gem_close(int fd, uint32_t handle);
+int __snpu_model_create(int fd, const void *blob, size_t size,
+			uint32_t *handle, uint32_t *status);
+int __snpu_model_destroy(int fd, uint32_t handle);
+int __snpu_submit(int fd, struct drm_snpu_submit *args);
+
+/* Wait for a syncobj's fence; absolute timeout @ms from now. 0 or -errno. */
+int snpu_syncobj_wait(int fd, uint32_t syncobj, unsigned int ms);
+/*
+ * The status of a syncobj's fence, as sync_file reports it: 1 signalled
+ * without error, 0 not yet, negative the fence error.
+ */
+int snpu_syncobj_status(int fd, uint32_t syncobj);
 
 /* Write @size bytes of @data to $SNPU_FW_DIR/snpu/@name (firmware dir). */
 int snpu_fw_write(const char *name, const void *data, size_t size);

@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Inference through the driver: MODEL_CREATE and SUBMIT against the
+ * independent int8 reference, bit for bit; many processes at once; every
+ * error path; a hung job recovered by reset; a killed process leaking
+ * nothing.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "snpu_dev.h"
+#include "snpu_ref.h"
+#include "snpu_test.h"
+#include "snpu_tmodel.h"
+
+#define WAIT_MS		20000
+
+/* Buffers of one job: input, output and counters in their own BOs. */
+struct job_bufs {
+	uint32_t in, out, cnt, syncobj;
+	int8_t *in_map, *out_map;
+	struct drm_snpu_job_counters *cnt_map;
+	size_t in_size, out_size;
+};
+
+static int bufs_create(int fd, struct job_bufs *b, size_t in_size,
+		       size_t out_size)
+{
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	b->in_size = in_size;
+	b->out_size = out_size;
+	ret = __snpu_bo_create(fd, in_size, 0, &b->in, NULL);
+	if (!ret)
+		ret = __snpu_bo_create(fd, out_size, 0, &b->out, NULL);
+	if (!ret)
+		ret = __snpu_bo_create(fd, 4096, 0, &b->cnt, NULL);
+	if (!ret)
+		ret = __snpu_bo_mmap(fd, b->in, in_size, (void **)&b->in_map);
+	if (!ret)
+		ret = __snpu_bo_mmap(fd, b->out, out_size, (void **)&b->out_map);
+	if (!ret)
+		ret = __snpu_bo_mmap(fd, b->cnt, 4096, (void **)&b->cnt_map);
+	if (!ret && drmSyncobjCreate(fd, 0, &b->syncobj))
+		ret = -errno;
+	return ret;
+}
+
+static void bufs_destroy(int fd, struct job_bufs *b)
+{
+	if (b->in_map)
+		munmap(b->in_map, b->in_size);
+	if (b->out_map)
+		munmap(b->out_map, b->out_size);
+	if (b->cnt_map)
+		munmap(b->cnt_map, 4096);
+	if (b->syncobj)
+		drmSyncobjDestroy(fd, b->syncobj);
+	snpu_gem_close(fd, b->in);
+	snpu_gem_close(fd, b->out);
+	snpu_gem_close(fd, b->cnt);
+}
+
+static struct drm_snpu_submit submit_args(uint32_t model, uint32_t batch,
+					  const struct job_bufs *b)
+{
+	return (struct drm_snpu_submit){
+		.model = model,
+		.batch = batch,
+		.in_handle = b->in,
+		.out_handle = b->out,
+		.counters_handle = b->cnt,
+		.out_syncobj = b->syncobj,
+	};
+}
+
+/*
+ * Submit @batch random samples of @tm and check the device's output
+ * equals the reference's. Returns 0, or a negative errno / -EBADMSG for a
+ * mismatch (printed).
+ */
+static int run_and_compare(int fd, const struct snpu_tmodel *tm,
+			   uint32_t model, uint32_t batch, unsigned int seed,
+			   struct drm_snpu_job_counters *counters)
+{
+	struct job_bufs b;
+	struct drm_snpu_submit args;
+	int8_t *expect;
+	uint32_t i;
+	int ret;
+
+	expect = malloc((size_t)batch * tm->out_bytes);
+	if (!expect)
+		return -ENOMEM;
+	ret = bufs_create(fd, &b, (size_t)batch * tm->in_bytes,
+			  (size_t)batch * tm->out_bytes);
+	if (ret)
+		goto out;
+
+	snpu_tmodel_input(tm, b.in_map, batch, seed);
+	memset(b.out_map, 0x5a, b.out_size);
+	if (snpu_ref_run(&tm->pm, b.in_map, expect, batch)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	args = submit_args(model, batch, &b);
+	ret = __snpu_submit(fd, &args);
+	if (!ret)
+		ret = snpu_syncobj_wait(fd, b.syncobj, WAIT_MS);
+	if (!ret && snpu_syncobj_status(fd, b.syncobj) != 1)
+		ret = -EIO;
+	if (ret)
+		goto out;
+
+	for (i = 0; i < batch * tm->out_bytes; i++) {
+		if (b.out_map[i] != expect[i]) {
+			printf("# mismatch at byte %u (sample %u): device %d, reference %d (seed %u)\n",
+			       i, i / tm->out_bytes, b.out_map[i], expect[i],
+			       seed);
+			ret = -EBADMSG;
+			break;
+		}
+	}
+	if (counters)
+		*counters = *b.cnt_map;
+out:
+	bufs_destroy(fd, &b);
+	free(expect);
+	return ret;
+}
+
+/* ---- differential: every encoding, three graphs ------------------------ */
+
+FIXTURE(diff) {
+	int fd;
+	int minor;
+	struct snpu_tmodel tm;
+	uint32_t model;
+};
+
+FIXTURE_VARIANT(diff) {
+	enum snpu_tmodel_kind kind;
+	uint32_t encoding;
+	uint32_t variant;
+};
+
+#define DIFF_VARIANT(name, k, e, v) \
+	FIXTURE_VARIANT_ADD(diff, name) { .kind = k, .encoding = e, .variant = v }
+
+DIFF_VARIANT(mlp_dense, SNPU_TMODEL_MLP, SNPU_ENC_DENSE, 0);
+DIFF_VARIANT(mlp_csr, SNPU_TMODEL_MLP, SNPU_ENC_CSR, 0);
+DIFF_VARIANT(mlp_nm_2_4, SNPU_TMODEL_MLP, SNPU_ENC_NM, SNPU_NM_2_4);
+DIFF_VARIANT(mlp_nm_1_4, SNPU_TMODEL_MLP, SNPU_ENC_NM, SNPU_NM_1_4);
+DIFF_VARIANT(mlp_nm_2_8, SNPU_TMODEL_MLP, SNPU_ENC_NM, SNPU_NM_2_8);
+DIFF_VARIANT(mlp_block_1x4, SNPU_TMODEL_MLP, SNPU_ENC_BLOCK, SNPU_BLOCK_1X4);
+DIFF_VARIANT(mlp_block_4x4, SNPU_TMODEL_MLP, SNPU_ENC_BLOCK, SNPU_BLOCK_4X4);
+DIFF_VARIANT(mlp_block_1x16, SNPU_TMODEL_MLP, SNPU_ENC_BLOCK, SNPU_BLOCK_1X16);
+DIFF_VARIANT(cnn_dense, SNPU_TMODEL_CNN, SNPU_ENC_DENSE, 0);
+DIFF_VARIANT(cnn_csr, SNPU_TMODEL_CNN, SNPU_ENC_CSR, 0);
+DIFF_VARIANT(cnn_nm_2_4, SNPU_TMODEL_CNN, SNPU_ENC_NM, SNPU_NM_2_4);
+DIFF_VARIANT(cnn_block_4x4, SNPU_TMODEL_CNN, SNPU_ENC_BLOCK, SNPU_BLOCK_4X4);
+DIFF_VARIANT(cnn_block_1x16, SNPU_TMODEL_CNN, SNPU_ENC_BLOCK, SNPU_BLOCK_1X16);
+DIFF_VARIANT(residual_dense, SNPU_TMODEL_RESIDUAL, SNPU_ENC_DENSE, 0);
+DIFF_VARIANT(residual_csr, SNPU_TMODEL_RESIDUAL, SNPU_ENC_CSR, 0);
+
+FIXTURE_SETUP(diff)
+{
+	uint32_t status;
+
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load(NULL));
+	self->fd = snpu_open_first();
+	ASSERT_LE(0, self->fd);
+	self->minor = snpu_fd_minor(self->fd);
+	ASSERT_EQ(0, snpu_tmodel_build(&self->tm, variant->kind,
+				       variant->encoding, variant->variant,
+				       17));
+	ASSERT_EQ(0, __snpu_model_create(self->fd, self->tm.blob,
+					 self->tm.size, &self->model,
+					 &status));
+	ASSERT_EQ(0, status);
+}
+
+FIXTURE_TEARDOWN(diff)
+{
+	snpu_tmodel_free(&self->tm);
+	close(self->fd);
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"bo_count"));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
+TEST_F(diff, device_equals_reference)
+{
+	static const uint32_t batches[] = { 1, 7, 64 };
+	struct drm_snpu_job_counters c;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		ASSERT_EQ(0, run_and_compare(self->fd, &self->tm, self->model,
+					     batches[i], 100 + i, &c));
+		EXPECT_EQ(0, c.status);
+		EXPECT_LT(0, c.cycles);
+		EXPECT_LT(0, c.macs);
+		EXPECT_LE(batches[i] * self->tm.out_bytes, c.bytes_written);
+		EXPECT_LT(batches[i] * self->tm.in_bytes, c.bytes_read);
+		if (variant->encoding != SNPU_ENC_DENSE)
+			EXPECT_LT(0, c.macs_skipped_weight);
+	}
+}
+
+/* ---- jobs: errors, concurrency, recovery -------------------------------- */
+
+FIXTURE(job) {
+	int fd;
+	int minor;
+	struct snpu_tmodel tm;
+	uint32_t model;
+	struct job_bufs b;
+};
+
+FIXTURE_VARIANT(job) {
+	const char *params;
+};
+
+FIXTURE_VARIANT_ADD(job, default) { .params = NULL };
+
+static void job_open_all(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(job) *self, const char *params)
+{
+	uint32_t status;
+
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load(params));
+	self->fd = snpu_open_first();
+	ASSERT_LE(0, self->fd);
+	self->minor = snpu_fd_minor(self->fd);
+	ASSERT_EQ(0, snpu_tmodel_build(&self->tm, SNPU_TMODEL_MLP,
+				       SNPU_ENC_CSR, 0, 5));
+	ASSERT_EQ(0, __snpu_model_create(self->fd, self->tm.blob,
+					 self->tm.size, &self->model,
+					 &status));
+	ASSERT_EQ(0, bufs_create(self->fd, &self->b, 4 * self->tm.in_bytes,
+				 4 * self->tm.out_bytes));
+}
+
+FIXTURE_SETUP(job)
+{
+	/* Short deadline so the hang test is quick. */
+	job_open_all(_metadata, self, variant->params ? variant->params :
+		  "job_timeout_ms=1500");
+}
+
+FIXTURE_TEARDOWN(job)
+{
+	bufs_destroy(self->fd, &self->b);
+	snpu_tmodel_free(&self->tm);
+	close(self->fd);
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"bo_count"));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"jobs_live"));
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
+/* The device still computes right after whatever the test did. */
+static void expect_device_works(struct __test_metadata *_metadata,
+				FIXTURE_DATA(job) *self)
+{
+	EXPECT_EQ(0, run_and_compare(self->fd, &self->tm, self->model, 3, 9,
+				     NULL));
+}
+
+TEST_F(job, model_create_returns_sample_sizes)
+{
+	struct drm_snpu_model_create args = {
+		.data = (uintptr_t)self->tm.blob,
+		.size = self->tm.size,
+	};
+
+	ASSERT_EQ(0, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_CREATE, &args));
+	EXPECT_NE(0, args.handle);
+	EXPECT_NE(self->model, args.handle);
+	EXPECT_EQ(self->tm.in_bytes, args.input_bytes);
+	EXPECT_EQ(self->tm.out_bytes, args.output_bytes);
+	EXPECT_EQ(2, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+}
+
+TEST_F(job, garbage_model_rejected_with_status)
+{
+	uint8_t junk[512];
+	uint32_t h, status = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	EXPECT_EQ(-EINVAL, __snpu_model_create(self->fd, junk, sizeof(junk),
+					       &h, &status));
+	EXPECT_EQ(SNPU_MODEL_E_MAGIC, status);
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, corrupt_model_rejected_with_status)
+{
+	uint8_t *copy = malloc(self->tm.size);
+	uint32_t h, status = 0;
+
+	ASSERT_NE(NULL, copy);
+	memcpy(copy, self->tm.blob, self->tm.size);
+	copy[self->tm.size - 1] ^= 1;
+	EXPECT_EQ(-EINVAL, __snpu_model_create(self->fd, copy, self->tm.size,
+					       &h, &status));
+	EXPECT_EQ(SNPU_MODEL_E_CRC, status);
+	free(copy);
+}
+
+TEST_F(job, model_create_bad_arguments)
+{
+	struct drm_snpu_model_create args = {
+		.data = (uintptr_t)self->tm.blob,
+		.size = self->tm.size,
+	};
+
+	args.flags = 1;
+	EXPECT_EQ(-EINVAL, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_CREATE,
+				      &args));
+	args.flags = 0;
+	args.size = 0;
+	EXPECT_EQ(-EINVAL, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_CREATE,
+				      &args));
+	args.size = SNPU_MODEL_MAX_SIZE + 1;
+	EXPECT_EQ(-EINVAL, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_CREATE,
+				      &args));
+	args.size = self->tm.size;
+	args.data = 8;
+	EXPECT_EQ(-EFAULT, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_CREATE,
+				      &args));
+}
+
+TEST_F(job, submit_unknown_model_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model + 100, 1,
+						  &self->b);
+
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+}
+
+TEST_F(job, submit_destroyed_model_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	ASSERT_EQ(0, __snpu_model_destroy(self->fd, self->model));
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	EXPECT_EQ(-ENOENT, __snpu_model_destroy(self->fd, self->model));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+}
+
+TEST_F(job, model_destroy_nonzero_pad_rejected)
+{
+	struct drm_snpu_model_destroy args = { .handle = self->model, .pad = 1 };
+
+	EXPECT_EQ(-EINVAL, snpu_ioctl(self->fd, DRM_IOCTL_SNPU_MODEL_DESTROY,
+				      &args));
+}
+
+TEST_F(job, submit_wrong_buffer_handle_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	args.in_handle = 999;
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	args = submit_args(self->model, 1, &self->b);
+	args.out_handle = 999;
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	args = submit_args(self->model, 1, &self->b);
+	args.counters_handle = 999;
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, submit_output_buffer_too_small_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 4, &self->b);
+	struct drm_snpu_bo_info info;
+
+	/* Buffers are whole pages: 3 samples fit before the end, 4 do not. */
+	ASSERT_EQ(0, __snpu_bo_info(self->fd, self->b.out, &info));
+	args.out_offset = info.size - 3 * self->tm.out_bytes;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args.batch = 3;
+	EXPECT_EQ(0, __snpu_submit(self->fd, &args));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+
+	args.batch = 4;
+	args.out_offset = ~0ull - 2;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args.out_offset = 0;
+	args.in_offset = info.size;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, submit_bad_batch_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 0, &self->b);
+	uint64_t max;
+
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	ASSERT_EQ(0, __snpu_get_param(self->fd, DRM_SNPU_PARAM_MAX_BATCH, 0,
+				      &max));
+	args.batch = (uint32_t)max + 1;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+}
+
+TEST_F(job, submit_nonzero_flags_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	args.flags = 1;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+}
+
+TEST_F(job, submit_overlapping_ranges_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	args.out_handle = self->b.in;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args = submit_args(self->model, 1, &self->b);
+	args.counters_handle = self->b.out;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+}
+
+TEST_F(job, submit_bad_counters_offset_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	args.counters_offset = 4;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args.counters_offset = 4096 - 8;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args.counters_handle = 0;
+	args.counters_offset = 8;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+}
+
+TEST_F(job, submit_unknown_syncobj_rejected)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+
+	args.out_syncobj = 999;
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	args = submit_args(self->model, 1, &self->b);
+	args.in_syncobj = 999;
+	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, in_syncobj_orders_jobs)
+{
+	struct drm_snpu_submit first = submit_args(self->model, 4, &self->b);
+	struct job_bufs b2;
+	struct drm_snpu_submit second;
+
+	/* The second job reads what the first wrote, once it is done. */
+	ASSERT_EQ(0, bufs_create(self->fd, &b2, 4 * self->tm.out_bytes,
+				 4 * self->tm.out_bytes));
+	snpu_tmodel_input(&self->tm, self->b.in_map, 4, 3);
+	ASSERT_EQ(0, __snpu_submit(self->fd, &first));
+	second = submit_args(self->model, 1, &b2);
+	second.in_handle = self->b.out;
+	second.in_syncobj = self->b.syncobj;
+	/* MLP: 10 outputs, 96 inputs; read 96 bytes from 4 * 10 written. */
+	ASSERT_EQ(0, __snpu_submit(self->fd, &second));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj, WAIT_MS));
+	/* Implicit order too: the first job was done before the second ran. */
+	EXPECT_EQ(1, snpu_syncobj_status(self->fd, self->b.syncobj));
+	EXPECT_EQ(1, snpu_syncobj_status(self->fd, b2.syncobj));
+	bufs_destroy(self->fd, &b2);
+}
+
+TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 4, &self->b);
+	int8_t expect[4 * 10];
+
+	ASSERT_EQ(10, self->tm.out_bytes);
+	snpu_tmodel_input(&self->tm, self->b.in_map, 4, 21);
+	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, self->b.in_map, expect, 4));
+	ASSERT_EQ(0, __snpu_submit(self->fd, &args));
+	ASSERT_EQ(0, __snpu_model_destroy(self->fd, self->model));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	EXPECT_EQ(1, snpu_syncobj_status(self->fd, self->b.syncobj));
+	EXPECT_EQ(0, memcmp(expect, self->b.out_map, sizeof(expect)));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+}
+
+static int write_inject(int minor, const char *what)
+{
+	char path[96];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/snpu_inject",
+		 minor);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
+{
+	struct drm_snpu_submit hung = submit_args(self->model, 2, &self->b);
+	struct job_bufs b2;
+	struct drm_snpu_submit next;
+	int8_t expect[2 * 10];
+
+	ASSERT_EQ(0, bufs_create(self->fd, &b2, 2 * self->tm.in_bytes,
+				 2 * self->tm.out_bytes));
+	snpu_tmodel_input(&self->tm, b2.in_map, 2, 33);
+	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, b2.in_map, expect, 2));
+
+	ASSERT_EQ(0, write_inject(self->minor, "hang"));
+	ASSERT_EQ(0, __snpu_submit(self->fd, &hung));
+	/* Queued behind the hung job: must run after the reset. */
+	next = submit_args(self->model, 2, &b2);
+	ASSERT_EQ(0, __snpu_submit(self->fd, &next));
+
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	EXPECT_EQ(-ETIMEDOUT, snpu_syncobj_status(self->fd, self->b.syncobj));
+	EXPECT_EQ(-ETIMEDOUT, self->b.cnt_map->status);
+
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj, WAIT_MS));
+	EXPECT_EQ(1, snpu_syncobj_status(self->fd, b2.syncobj));
+	EXPECT_EQ(0, b2.cnt_map->status);
+	EXPECT_EQ(0, memcmp(expect, b2.out_map, sizeof(expect)));
+
+	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state", "resets"));
+	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state",
+					"jobs_timedout"));
+	bufs_destroy(self->fd, &b2);
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, bad_inject_command_rejected)
+{
+	EXPECT_EQ(-EINVAL, write_inject(self->minor, "explode"));
+}
+
+/* One process: its own file, model and buffers; 250 checked jobs. */
+static int worker(unsigned int id)
+{
+	struct snpu_tmodel tm;
+	uint32_t model, status;
+	int fd, i, ret;
+
+	fd = snpu_open_first();
+	if (fd < 0)
+		return 10;
+	ret = snpu_tmodel_build(&tm, id % 2 ? SNPU_TMODEL_CNN : SNPU_TMODEL_MLP,
+				id % 2 ? SNPU_ENC_NM : SNPU_ENC_CSR, 0, id);
+	if (ret)
+		return 11;
+	if (__snpu_model_create(fd, tm.blob, tm.size, &model, &status))
+		return 12;
+	for (i = 0; i < 250; i++) {
+		ret = run_and_compare(fd, &tm, model, 1 + i % 4, id * 1000 + i,
+				      NULL);
+		if (ret) {
+			printf("# worker %u job %d: %d\n", id, i, ret);
+			return 13;
+		}
+	}
+	snpu_tmodel_free(&tm);
+	close(fd);
+	return 0;
+}
+
+TEST_F_TIMEOUT(job, four_processes_250_jobs_each_all_correct, 600)
+{
+	pid_t pids[4];
+	int i, status;
+
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i])
+			_exit(worker(i + 1));
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	EXPECT_LE(1000, snpu_debugfs_value(self->minor, "snpu_state",
+					   "jobs_completed"));
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_state",
+					"jobs_failed"));
+}
+
+/* Submit a stream of jobs and never wait: the parent kills us. */
+static void flooder(int ready_fd, int hang_minor)
+{
+	struct snpu_tmodel tm;
+	struct job_bufs b;
+	uint32_t model, status;
+	struct drm_snpu_submit args;
+	int fd, i;
+
+	fd = snpu_open_first();
+	if (fd < 0 || snpu_tmodel_build(&tm, SNPU_TMODEL_CNN, SNPU_ENC_DENSE,
+					0, 77))
+		_exit(1);
+	if (__snpu_model_create(fd, tm.blob, tm.size, &model, &status) ||
+	    bufs_create(fd, &b, 64 * tm.in_bytes, 64 * tm.out_bytes))
+		_exit(2);
+	if (hang_minor >= 0 && write_inject(hang_minor, "hang"))
+		_exit(3);
+	args = submit_args(model, 64, &b);
+	for (i = 0; i < 200; i++)
+		if (__snpu_submit(fd, &args))
+			_exit(4);
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(5);
+	pause();
+	_exit(0);
+}
+
+static void kill_with_jobs_in_flight(struct __test_metadata *_metadata,
+				     FIXTURE_DATA(job) *self, bool hang)
+{
+	int pipefd[2], status;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		flooder(pipefd[1], hang ? self->minor : -1);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	EXPECT_LE(1, snpu_debugfs_value(self->minor, "snpu_objects",
+					"jobs_live"));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	close(pipefd[0]);
+	close(pipefd[1]);
+
+	/* The killed file's jobs, models and buffers are all gone. */
+	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
+					"jobs_live"));
+	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_objects",
+					"model_count"));
+	EXPECT_EQ(3, snpu_debugfs_value(self->minor, "snpu_objects",
+					"bo_count"));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F_TIMEOUT(job, killed_process_with_jobs_in_flight_leaks_nothing, 120)
+{
+	kill_with_jobs_in_flight(_metadata, self, false);
+}
+
+TEST_F_TIMEOUT(job, killed_process_with_hung_job_leaks_nothing, 120)
+{
+	kill_with_jobs_in_flight(_metadata, self, true);
+	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state", "resets"));
+}
+
+/* A platform without the encoding refuses the model at MODEL_CREATE. */
+TEST(unsupported_encoding_rejected_on_tiny_platform)
+{
+	struct snpu_tmodel tm;
+	uint32_t h, status = 0;
+	int fd;
+
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load("emulate_fw=snpu/edge-tiny.bin"));
+	fd = snpu_open_first();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_MLP, SNPU_ENC_CSR, 0, 1));
+	EXPECT_EQ(-EINVAL, __snpu_model_create(fd, tm.blob, tm.size, &h,
+					       &status));
+	EXPECT_EQ(SNPU_MODEL_E_UNSUPPORTED_ENCODING, status);
+	snpu_tmodel_free(&tm);
+
+	/* What it supports (2:4) it runs. */
+	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_MLP, SNPU_ENC_NM,
+				       SNPU_NM_2_4, 1));
+	ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h, &status));
+	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 8, 2, NULL));
+	snpu_tmodel_free(&tm);
+	close(fd);
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
+TEST_HARNESS_MAIN
