@@ -93,7 +93,7 @@ demo: all
 DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	linux-image-amd64 linux-source-6.1 kmod cpio busybox-static \
 	qemu-system-x86 libdrm-dev libcmocka-dev sparse clang \
-	libclang-rt-14-dev python3
+	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
