@@ -171,8 +171,9 @@ static enum drm_gpu_sched_stat snpu_job_timedout(struct drm_sched_job *sched_job
 {
 	struct snpu_job *job = to_snpu_job(sched_job);
 	struct snpu_device *sdev = job->sdev;
-	struct dma_fence *hw = sched_job->s_fence->parent;
-	bool faulted;
+	/* drm_sched_stop() may drop the scheduler's reference: take ours. */
+	struct dma_fence *hw = dma_fence_get(sched_job->s_fence->parent);
+	bool faulted, done;
 	int error, ret;
 
 	/*
@@ -180,8 +181,9 @@ static enum drm_gpu_sched_stat snpu_job_timedout(struct drm_sched_job *sched_job
 	 * pending list to call us, and only drm_sched_stop() puts it back.
 	 */
 	drm_sched_stop(&sdev->sched, sched_job);
-
-	if (hw && dma_fence_is_signaled(hw)) {
+	done = hw && dma_fence_is_signaled(hw);
+	dma_fence_put(hw);
+	if (done) {
 		/* Completed just as the timer fired: no hang. */
 		drm_sched_start(&sdev->sched, true);
 		return DRM_GPU_SCHED_STAT_NOMINAL;

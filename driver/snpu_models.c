@@ -108,7 +108,7 @@ int snpu_ioctl_model_create(struct drm_device *drm, void *data,
 	if (args->flags || !args->size || args->size > SNPU_MODEL_MAX_SIZE)
 		return -EINVAL;
 
-	blob = kvmalloc(args->size, GFP_KERNEL);
+	blob = kvmalloc(args->size, GFP_KERNEL_ACCOUNT);
 	if (!blob)
 		return -ENOMEM;
 	if (copy_from_user(blob, u64_to_user_ptr(args->data), args->size)) {
