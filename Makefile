@@ -53,7 +53,9 @@ include tests/unit/engine.mk
 include tests/device/device.mk
 include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
+include libaccel/libaccel.mk
 include cli/cli.mk
+include bench/bench.mk
 
 .PHONY: all driver deps check check-host lint demo clean
 

@@ -14,7 +14,9 @@
  * a conv2d gathers its input patches (im2col, padding materialized as the
  * zero point) into a tile and runs the FC kernels over it, so one set of
  * kernels serves both ops. The SIMD batch path transposes a tile into a
- * batch-contiguous int16 layout (see snpu_engine_avx2.c).
+ * batch-contiguous int16 layout (see snpu_engine_avx2.c); SIMD builds
+ * also keep sparse rows in a sliced-ELLPACK form for the batch-1 gather
+ * kernel (@off_sell in snpu_engine_impl.h).
  *
  * Copyright (c) 2026 The snpu authors
  */
@@ -51,6 +53,35 @@ static bool snpu_eng_use_avx2(void)
 static bool snpu_eng_use_avx2(void)
 {
 	return false;
+}
+#endif
+
+#ifndef __KERNEL__
+/* Name of the main kernel the first weighted layer runs for @batch. */
+const char *snpu_engine_kernel_name(const void *model, u32 batch)
+{
+	const struct snpu_eng_model *m = model;
+	u32 i;
+
+	for (i = 0; i < m->n_layers; i++) {
+		const struct snpu_eng_layer *l = &m->layers[i];
+		u64 nv = batch;
+
+		if (l->op != SNPU_OP_FC && l->op != SNPU_OP_CONV2D)
+			continue;
+		if (l->op == SNPU_OP_CONV2D)
+			nv = m->tensors[l->out].h * m->tensors[l->out].w;
+		if (snpu_eng_use_avx2() && nv >= SNPU_ENG_BATCH_MIN)
+			return "snpu_qs8_spmm_ukernel_64x2__avx2";
+		if (snpu_eng_use_avx2() && l->off_sell)
+			return "snpu_qs8_fc_sell_ukernel_8x1__avx2";
+		if (l->sparse)
+			return "snpu_qs8_fc_csr_ukernel_1x1__scalar";
+		return snpu_eng_use_avx2() ?
+		       "snpu_qs8_fc_dense_ukernel_1x4__avx2" :
+		       "snpu_qs8_fc_dense_ukernel_1x4__scalar";
+	}
+	return "none";
 }
 #endif
 
@@ -451,6 +482,92 @@ static u32 snpu_eng_take(u64 *cur, u64 bytes)
 	return off;
 }
 
+#ifdef SNPU_ENG_X86_SIMD
+/* Does the layer get the sliced-ELLPACK form of its CSR rows? */
+static bool snpu_eng_want_sell(const struct snpu_eng_layer *el)
+{
+	return el->sparse && el->k < 0x10000 && el->ocg >= SNPU_ENG_SELL_C;
+}
+
+static u64 snpu_eng_sell_slices(const struct snpu_eng_layer *el)
+{
+	return (u64)el->groups *
+	       ((el->ocg + SNPU_ENG_SELL_C - 1) / SNPU_ENG_SELL_C);
+}
+
+/*
+ * Bytes of the sliced form. With rows sorted longest first, every slice
+ * but the first of a group is no longer than the mean of the slice before
+ * it, so a group takes at most k + ceil(nnz_g / 8) steps.
+ */
+static u64 snpu_eng_sell_bytes(const struct snpu_eng_layer *el)
+{
+	u64 steps = (u64)el->groups * (el->k + 1) +
+		    ((u64)el->nnz + SNPU_ENG_SELL_C - 1) / SNPU_ENG_SELL_C;
+
+	return SNPU_ENG_ALIGN8(4 * (snpu_eng_sell_slices(el) + 1)) +
+	       SNPU_ENG_ALIGN8(4 * (u64)el->oc) + 4 * SNPU_ENG_SELL_C * steps;
+}
+
+/* Fill the sliced form from the CSR arrays already in @base. */
+static int snpu_eng_build_sell(struct snpu_eng_layer *el, u8 *base)
+{
+	const u32 *rowptr = (const u32 *)(base + el->off_rowptr);
+	const u32 *col = (const u32 *)(base + el->off_col);
+	const s8 *val = (const s8 *)(base + el->off_val);
+	u64 slices = snpu_eng_sell_slices(el);
+	u32 *sptr = (u32 *)(base + el->off_sell);
+	u32 *perm = (u32 *)((u8 *)sptr + SNPU_ENG_ALIGN8(4 * (slices + 1)));
+	u32 *steps = (u32 *)((u8 *)perm + SNPU_ENG_ALIGN8(4 * (u64)el->oc));
+	u64 cap = (snpu_eng_sell_bytes(el) -
+		   ((u8 *)steps - (u8 *)sptr)) / (4 * SNPU_ENG_SELL_C);
+	u64 cur = 0, sl = 0;
+	u32 g, i, t, len;
+
+	for (g = 0; g < el->groups; g++) {
+		const u32 *rp = rowptr + (u64)g * el->ocg;
+		u32 *pg = perm + (u64)g * el->ocg;
+		u32 p0;
+
+		/* Insertion sort, longest first, stable. */
+		for (i = 0; i < el->ocg; i++) {
+			u32 r = i, j = i;
+
+			len = rp[r + 1] - rp[r];
+			for (; j > 0 && rp[pg[j - 1] + 1] - rp[pg[j - 1]] < len; j--)
+				pg[j] = pg[j - 1];
+			pg[j] = r;
+		}
+		for (p0 = 0; p0 < el->ocg; p0 += SNPU_ENG_SELL_C, sl++) {
+			u32 n = el->ocg - p0 < SNPU_ENG_SELL_C ?
+				el->ocg - p0 : SNPU_ENG_SELL_C;
+			u32 steps_here = rp[pg[p0] + 1] - rp[pg[p0]];
+
+			sptr[sl] = (u32)cur;
+			if (cur + steps_here > cap)
+				return -1;
+			for (t = 0; t < steps_here; t++) {
+				u32 *e = steps + (cur + t) * SNPU_ENG_SELL_C;
+
+				for (i = 0; i < SNPU_ENG_SELL_C; i++) {
+					u32 r = pg[p0 + (i < n ? i : 0)];
+					u32 j = rp[r] + t;
+
+					e[i] = 0;
+					if (i < n && j < rp[r + 1])
+						e[i] = col[j] << 16 |
+						       (u16)(s16)val[j];
+				}
+			}
+			cur += steps_here;
+		}
+	}
+	sptr[sl] = (u32)cur;
+	el->sell_steps = (u32)cur;
+	return 0;
+}
+#endif
+
 /* Place a weighted layer's arrays from *@cur on; false on overflow. */
 static bool snpu_eng_place(struct snpu_eng_layer *el, u64 *cur)
 {
@@ -467,6 +584,10 @@ static bool snpu_eng_place(struct snpu_eng_layer *el, u64 *cur)
 	} else {
 		el->off_w = snpu_eng_take(cur, oc * el->k);
 	}
+#ifdef SNPU_ENG_X86_SIMD
+	if (snpu_eng_want_sell(el))
+		el->off_sell = snpu_eng_take(cur, snpu_eng_sell_bytes(el));
+#endif
 	return *cur <= 0xffffffffu;
 }
 
@@ -525,6 +646,10 @@ static u64 snpu_eng_build(const struct snpu_model_view *view, const u8 *blob,
 				return 0;
 			if (m && snpu_eng_decode(view, blob, lv, el, (u8 *)m))
 				return 0;
+#ifdef SNPU_ENG_X86_SIMD
+			if (m && el->off_sell && snpu_eng_build_sell(el, (u8 *)m))
+				return 0;
+#endif
 			wb = snpu_eng_work_bytes(el->k);
 			if (wb > work)
 				work = wb;
@@ -702,6 +827,21 @@ static void snpu_eng_mat(const struct snpu_eng_run *r,
 		mat->col = NULL;
 		mat->val = NULL;
 	}
+	mat->sell_ptr = NULL;
+	mat->sell_perm = NULL;
+	mat->sell = NULL;
+	if (l->off_sell) {
+		u64 spg = (l->ocg + SNPU_ENG_SELL_C - 1) / SNPU_ENG_SELL_C;
+		u64 slices = spg * l->groups;
+		const u32 *sptr = (const u32 *)(r->base + l->off_sell);
+		const u32 *perm = (const u32 *)((const u8 *)sptr +
+						SNPU_ENG_ALIGN8(4 * (slices + 1)));
+
+		mat->sell_ptr = sptr + g * spg;
+		mat->sell_perm = perm + row0;
+		mat->sell = (const u32 *)((const u8 *)perm +
+					  SNPU_ENG_ALIGN8(4 * (u64)l->oc));
+	}
 	rq->bias = (const s32 *)(r->base + l->off_bias) + row0;
 	rq->mult = (const s32 *)(r->base + l->off_mult) + row0;
 	rq->shift = (const s32 *)(r->base + l->off_shift) + row0;
@@ -718,6 +858,40 @@ static u64 snpu_eng_entries(const struct snpu_eng_mat *mat, u32 r0, u32 r1)
 	return mat->rowptr[r1] - mat->rowptr[r0];
 }
 
+#ifdef SNPU_ENG_X86_SIMD
+/* One vector against the sliced-ELLPACK rows (AVX2 gathers). */
+static int snpu_eng_gemv_sell(struct snpu_eng_run *r,
+			      const struct snpu_eng_mat *mat,
+			      const struct snpu_eng_rq *rq, const s16 *x16,
+			      s8 *y)
+{
+	s32 acc[SNPU_ENG_ROWS];
+	u32 p0, n, i, s0;
+	int ret;
+
+	for (p0 = 0; p0 < mat->rows; p0 += n) {
+		n = mat->rows - p0;
+		if (n > SNPU_ENG_ROWS)
+			n = SNPU_ENG_ROWS;
+		s0 = p0 / SNPU_ENG_SELL_C;
+		snpu_qs8_fc_sell_ukernel_8x1__avx2((n + SNPU_ENG_SELL_C - 1) /
+						   SNPU_ENG_SELL_C,
+						   mat->sell_ptr + s0,
+						   mat->sell, x16, acc);
+		for (i = 0; i < n; i++) {
+			u32 o = mat->sell_perm[p0 + i];
+
+			y[o] = snpu_eng_out(rq, o, acc[i]);
+		}
+		ret = snpu_eng_tick(r, (u64)(mat->sell_ptr[s0 + (n + 7) / 8] -
+					     mat->sell_ptr[s0]) * 8 + n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+#endif
+
 /* One vector, rows in chunks, scalar kernels (and the AVX2 gemv). */
 static int snpu_eng_gemv(struct snpu_eng_run *r, const struct snpu_eng_mat *mat,
 			 const struct snpu_eng_rq *rq, const s8 *x, s8 *y)
@@ -728,8 +902,13 @@ static int snpu_eng_gemv(struct snpu_eng_run *r, const struct snpu_eng_mat *mat,
 #ifdef SNPU_ENG_X86_SIMD
 	s16 *x16 = (s16 *)r->work;
 
-	if (r->avx2 && mat->w)
+	if (r->avx2 && (mat->w || mat->sell_ptr)) {
 		snpu_qs8_widen_ukernel__avx2(mat->k, x, x16);
+		/* The gather reads one int16 past the last column. */
+		x16[mat->k] = 0;
+	}
+	if (r->avx2 && mat->sell_ptr)
+		return snpu_eng_gemv_sell(r, mat, rq, x16, y);
 #endif
 
 	for (r0 = 0; r0 < mat->rows; r0 += n) {

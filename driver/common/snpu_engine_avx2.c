@@ -94,80 +94,193 @@ SNPU_AVX2 void snpu_qs8_fc_dense_ukernel_1x4__avx2(u32 k, const s16 *x,
 	acc[3] = (s32)t3;
 }
 
-/* xt[c][v] = x[v][c] for v < nv, 0 for nv <= v < bp. */
+/*
+ * Batch 1, sparse: @slices slices of SNPU_ENG_SELL_C rows in the
+ * sliced-ELLPACK form (snpu_engine_impl.h). Each step gathers the eight
+ * rows' activations as int32 from the int16 vector (scale 2: the low half
+ * is x[col], the high half the next column) and multiplies by the entry,
+ * whose high half is 0: vpmaddwd then gives exactly x[col] * w. @x holds
+ * k + 1 values.
+ */
+SNPU_AVX2 void snpu_qs8_fc_sell_ukernel_8x1__avx2(u32 slices,
+						  const u32 *step_ptr,
+						  const u32 *steps,
+						  const s16 *x, s32 *acc)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	const int *xb = (const int *)x;
+	u32 s;
+
+	for (s = 0; s < slices; s++) {
+		const u32 *e = steps + (size_t)step_ptr[s] * SNPU_ENG_SELL_C;
+		const u32 *end = steps + (size_t)step_ptr[s + 1] * SNPU_ENG_SELL_C;
+		__m256i a0 = zero, a1 = zero;
+
+		for (; e + 2 * SNPU_ENG_SELL_C <= end; e += 2 * SNPU_ENG_SELL_C) {
+			__m256i e0 = _mm256_loadu_si256((const __m256i *)e);
+			__m256i e1 = _mm256_loadu_si256((const __m256i *)(e + 8));
+			__m256i g0 = _mm256_i32gather_epi32(xb, _mm256_srli_epi32(e0, 16), 2);
+			__m256i g1 = _mm256_i32gather_epi32(xb, _mm256_srli_epi32(e1, 16), 2);
+
+			e0 = _mm256_blend_epi16(e0, zero, 0xaa);
+			e1 = _mm256_blend_epi16(e1, zero, 0xaa);
+			a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(g0, e0));
+			a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(g1, e1));
+		}
+		if (e < end) {
+			__m256i e0 = _mm256_loadu_si256((const __m256i *)e);
+			__m256i g0 = _mm256_i32gather_epi32(xb, _mm256_srli_epi32(e0, 16), 2);
+
+			e0 = _mm256_blend_epi16(e0, zero, 0xaa);
+			a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(g0, e0));
+		}
+		_mm256_storeu_si256((__m256i *)(acc + (size_t)s * SNPU_ENG_SELL_C),
+				    _mm256_add_epi32(a0, a1));
+	}
+}
+
+/* Eight int8 values at @p widened to int16, or zeros when @p is NULL. */
+static SNPU_AVX2 __always_inline __m128i snpu_avx2_row8(const s8 *p)
+{
+	if (!p)
+		return _mm_setzero_si128();
+	return _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)p));
+}
+
+/*
+ * xt[c][v] = x[v][c] for v < nv, 0 for nv <= v < bp (bp a multiple of
+ * 16). Blocks of 8 vectors x 8 columns are widened and transposed in
+ * registers (three rounds of unpacks); a column tail goes one by one.
+ */
 SNPU_AVX2 void snpu_qs8_transpose_ukernel__avx2(u32 nv, u32 k, const s8 *x,
 						u32 xstride, u32 bp, s16 *xt)
 {
-	u32 c0, c, v, n;
+	u32 k8 = k & ~7u, v0, c0, c, v;
 
-	for (c0 = 0; c0 < k; c0 += n) {
-		n = k - c0 < 64 ? k - c0 : 64;
-		for (v = 0; v < nv; v++) {
-			const s8 *row = x + (size_t)v * xstride + c0;
-			s16 *col = xt + (size_t)c0 * bp + v;
+	for (v0 = 0; v0 < bp; v0 += 8) {
+		const s8 *rp[8];
+		u32 i;
 
-			for (c = 0; c < n; c++)
-				col[(size_t)c * bp] = row[c];
+		for (i = 0; i < 8; i++)
+			rp[i] = v0 + i < nv ? x + (size_t)(v0 + i) * xstride :
+					      NULL;
+		for (c0 = 0; c0 < k8; c0 += 8) {
+			__m128i a0 = snpu_avx2_row8(rp[0] ? rp[0] + c0 : NULL);
+			__m128i a1 = snpu_avx2_row8(rp[1] ? rp[1] + c0 : NULL);
+			__m128i a2 = snpu_avx2_row8(rp[2] ? rp[2] + c0 : NULL);
+			__m128i a3 = snpu_avx2_row8(rp[3] ? rp[3] + c0 : NULL);
+			__m128i a4 = snpu_avx2_row8(rp[4] ? rp[4] + c0 : NULL);
+			__m128i a5 = snpu_avx2_row8(rp[5] ? rp[5] + c0 : NULL);
+			__m128i a6 = snpu_avx2_row8(rp[6] ? rp[6] + c0 : NULL);
+			__m128i a7 = snpu_avx2_row8(rp[7] ? rp[7] + c0 : NULL);
+			__m128i b0 = _mm_unpacklo_epi16(a0, a1);
+			__m128i b1 = _mm_unpackhi_epi16(a0, a1);
+			__m128i b2 = _mm_unpacklo_epi16(a2, a3);
+			__m128i b3 = _mm_unpackhi_epi16(a2, a3);
+			__m128i b4 = _mm_unpacklo_epi16(a4, a5);
+			__m128i b5 = _mm_unpackhi_epi16(a4, a5);
+			__m128i b6 = _mm_unpacklo_epi16(a6, a7);
+			__m128i b7 = _mm_unpackhi_epi16(a6, a7);
+			__m128i d0 = _mm_unpacklo_epi32(b0, b2);
+			__m128i d1 = _mm_unpackhi_epi32(b0, b2);
+			__m128i d2 = _mm_unpacklo_epi32(b1, b3);
+			__m128i d3 = _mm_unpackhi_epi32(b1, b3);
+			__m128i d4 = _mm_unpacklo_epi32(b4, b6);
+			__m128i d5 = _mm_unpackhi_epi32(b4, b6);
+			__m128i d6 = _mm_unpacklo_epi32(b5, b7);
+			__m128i d7 = _mm_unpackhi_epi32(b5, b7);
+			s16 *o = xt + (size_t)c0 * bp + v0;
+
+			_mm_storeu_si128((__m128i *)o, _mm_unpacklo_epi64(d0, d4));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpackhi_epi64(d0, d4));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpacklo_epi64(d1, d5));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpackhi_epi64(d1, d5));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpacklo_epi64(d2, d6));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpackhi_epi64(d2, d6));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpacklo_epi64(d3, d7));
+			o += bp;
+			_mm_storeu_si128((__m128i *)o, _mm_unpackhi_epi64(d3, d7));
 		}
-		if (nv < bp)
-			for (c = 0; c < n; c++)
-				memset(xt + (size_t)(c0 + c) * bp + nv, 0,
-				       (bp - nv) * sizeof(s16));
+		for (c = k8; c < k; c++)
+			for (v = v0; v < v0 + 8; v++)
+				xt[(size_t)c * bp + v] = v < nv ?
+					x[(size_t)v * xstride + c] : 0;
 	}
+}
+
+/* acc chunks += the pair (xt column @pa, xt column @pb) times @w2. */
+static SNPU_AVX2 __always_inline void
+snpu_avx2_pair(__m256i *lo, __m256i *hi, const s16 *pa, const s16 *pb,
+	       __m256i w2, const u32 nch)
+{
+	u32 c;
+
+	for (c = 0; c < nch; c++) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(pa + 16 * c));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(pb + 16 * c));
+
+		lo[c] = _mm256_add_epi32(lo[c], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), w2));
+		hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w2));
+	}
+}
+
+/* The int16 pair (w0, w1) in every dword. */
+static inline u32 snpu_avx2_wpair(s8 w0, s8 w1)
+{
+	return (u32)(u16)(s16)w0 | (u32)(u16)(s16)w1 << 16;
 }
 
 /*
  * One row against @nch * 16 batch-contiguous vectors. Entries are taken
- * in pairs; an odd last entry pairs with weight 0.
+ * in pairs; an odd last entry pairs with weight 0 (and its own column).
  */
 static SNPU_AVX2 __always_inline void
 snpu_avx2_spmm_row(const struct snpu_eng_mat *m, u32 row, const s16 *xt,
 		   u32 bp, s32 *acc, const u32 nch)
 {
 	__m256i lo[4], hi[4];
-	u32 j, end, c, ca, cb;
-	u32 wp;
+	u32 j, end, c;
 
 	for (c = 0; c < nch; c++) {
 		lo[c] = _mm256_setzero_si256();
 		hi[c] = _mm256_setzero_si256();
 	}
 	if (m->w) {
-		j = 0;
+		const s8 *wr = m->w + (size_t)row * m->k;
+		const s16 *p = xt;
+
 		end = m->k;
+		for (j = 0; j + 2 <= end; j += 2, p += 2 * (size_t)bp)
+			snpu_avx2_pair(lo, hi, p, p + bp,
+				       _mm256_set1_epi32((int)snpu_avx2_wpair(wr[j], wr[j + 1])),
+				       nch);
+		if (j < end)
+			snpu_avx2_pair(lo, hi, p, p,
+				       _mm256_set1_epi32((int)snpu_avx2_wpair(wr[j], 0)),
+				       nch);
 	} else {
+		const u32 *col = m->col;
+		const s8 *val = m->val;
+
 		j = m->rowptr[row];
 		end = m->rowptr[row + 1];
-	}
-	for (; j < end; j += 2) {
-		__m256i w2;
-		const s16 *pa, *pb;
+		for (; j + 2 <= end; j += 2)
+			snpu_avx2_pair(lo, hi, xt + (size_t)col[j] * bp,
+				       xt + (size_t)col[j + 1] * bp,
+				       _mm256_set1_epi32((int)snpu_avx2_wpair(val[j], val[j + 1])),
+				       nch);
+		if (j < end) {
+			const s16 *pa = xt + (size_t)col[j] * bp;
 
-		if (m->w) {
-			const s8 *wr = m->w + (size_t)row * m->k;
-
-			ca = j;
-			cb = j + 1 < end ? j + 1 : j;
-			wp = (u16)(s16)wr[j] |
-			     (j + 1 < end ? (u32)(u16)(s16)wr[j + 1] << 16 : 0);
-		} else {
-			ca = m->col[j];
-			cb = j + 1 < end ? m->col[j + 1] : ca;
-			wp = (u16)(s16)m->val[j] |
-			     (j + 1 < end ? (u32)(u16)(s16)m->val[j + 1] << 16 : 0);
-		}
-		w2 = _mm256_set1_epi32((int)wp);
-		pa = xt + (size_t)ca * bp;
-		pb = xt + (size_t)cb * bp;
-		for (c = 0; c < nch; c++) {
-			__m256i a = _mm256_loadu_si256((const __m256i *)(pa + 16 * c));
-			__m256i b = _mm256_loadu_si256((const __m256i *)(pb + 16 * c));
-
-			__m256i pl = _mm256_unpacklo_epi16(a, b);
-			__m256i ph = _mm256_unpackhi_epi16(a, b);
-
-			lo[c] = _mm256_add_epi32(lo[c], _mm256_madd_epi16(pl, w2));
-			hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(ph, w2));
+			snpu_avx2_pair(lo, hi, pa, pa,
+				       _mm256_set1_epi32((int)snpu_avx2_wpair(val[j], 0)),
+				       nch);
 		}
 	}
 	/* lo = {0-3, 8-11}, hi = {4-7, 12-15} of each 16-vector chunk. */

@@ -25,7 +25,7 @@
 
 /* "SNPE" in memory byte order. */
 #define SNPU_ENG_MAGIC		0x45504e53u
-#define SNPU_ENG_VERSION	1
+#define SNPU_ENG_VERSION	2
 
 /* Vectors (batch samples or conv patches) one kernel call handles. */
 #define SNPU_ENG_TILE		64
@@ -33,6 +33,8 @@
 #define SNPU_ENG_TILE_BYTES	(2u << 20)
 /* Output rows whose accumulators one gemv call keeps on the stack. */
 #define SNPU_ENG_ROWS		64
+/* Rows of one slice of the sliced-ELLPACK form (one ymm of int32). */
+#define SNPU_ENG_SELL_C		8
 
 /**
  * struct snpu_eng_tensor - a tensor of the prepared model
@@ -93,6 +95,16 @@ struct snpu_eng_tensor {
  * @off_val: s8[@nnz] CSR values.
  * @off_colcnt: u32[@groups][@k], stored entries per column: what a zero
  *	activation in that column lets the device skip.
+ * @off_sell: SIMD builds, CSR layers with @k < 65536 and @ocg >= 8, else
+ *	0: the same nonzeros again in a sliced-ELLPACK form for the batch-1
+ *	gather kernel. Rows of each group are sorted by length (longest
+ *	first) and cut into slices of %SNPU_ENG_SELL_C rows; a slice holds
+ *	steps of %SNPU_ENG_SELL_C u32 entries (one per row, the column in
+ *	the high half, the int16 value in the low half; padding is column
+ *	0, value 0). u32 step_ptr[slices + 1] (absolute steps, slices of
+ *	group g start at g * ceil(@ocg / 8)), then u32 perm[@oc] (row within
+ *	the group of each sorted position), then the steps.
+ * @sell_steps: steps of the sliced form, all groups.
  * @pad1: zero.
  * @stored: stored entries inside the matrix (fillers and zero values
  *	that the encoding stores included, padding excluded), all rows.
@@ -139,6 +151,8 @@ struct snpu_eng_layer {
 	u32 off_col;
 	u32 off_val;
 	u32 off_colcnt;
+	u32 off_sell;
+	u32 sell_steps;
 	u32 pad1;
 	u64 stored;
 	u64 param_bytes;
@@ -196,6 +210,9 @@ struct snpu_eng_rq {
  * @rowptr: CSR row pointers (@rows + 1, absolute entry indices).
  * @col: CSR columns.
  * @val: CSR values.
+ * @sell_ptr: sliced-ELLPACK step pointers of the group, or NULL.
+ * @sell_perm: row of each sorted position.
+ * @sell: the steps (absolute: index with @sell_ptr).
  */
 struct snpu_eng_mat {
 	u32 rows;
@@ -204,6 +221,9 @@ struct snpu_eng_mat {
 	const u32 *rowptr;
 	const u32 *col;
 	const s8 *val;
+	const u32 *sell_ptr;
+	const u32 *sell_perm;
+	const u32 *sell;
 };
 
 /* The Q31 requantization of uapi/snpu_model.h, wrapping like TFLite. */
@@ -258,6 +278,9 @@ u64 snpu_qs8_zero_count_ukernel__scalar(u32 k, const s8 *x, s8 zp,
 void snpu_qs8_widen_ukernel__avx2(u32 n, const s8 *x, s16 *y);
 void snpu_qs8_fc_dense_ukernel_1x4__avx2(u32 k, const s16 *x, const s8 *w,
 					 s32 *acc);
+void snpu_qs8_fc_sell_ukernel_8x1__avx2(u32 slices, const u32 *step_ptr,
+					const u32 *steps, const s16 *x,
+					s32 *acc);
 void snpu_qs8_transpose_ukernel__avx2(u32 nv, u32 k, const s8 *x,
 				      u32 xstride, u32 bp, s16 *xt);
 void snpu_qs8_spmm_ukernel_64x2__avx2(const struct snpu_eng_mat *m, u32 row,
@@ -271,6 +294,8 @@ void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
 #ifndef __KERNEL__
 /* Tests and benchmarks: true runs only the scalar kernels. */
 void snpu_engine_force_scalar(bool scalar);
+/* Benchmarks: the kernel the first weighted layer runs for @batch. */
+const char *snpu_engine_kernel_name(const void *model, u32 batch);
 #endif
 
 #endif /* SNPU_ENGINE_IMPL_H */

@@ -845,6 +845,35 @@ static void engine_run_fc_784x300_csr_matches_ref(void **state)
 	}
 }
 
+/*
+ * Shapes the SIMD kernels special-case: the batch-1 sliced-ELLPACK
+ * gather kernel (many rows, a row count that is not a multiple of 8,
+ * K large and odd) and the batch transposes (batch 16 and 64, K not a
+ * multiple of 8).
+ */
+static void engine_run_fc_large_matches_ref(void **state)
+{
+	static const uint32_t bs[] = { 1, 16, 64 };
+	static const uint32_t es[] = { 0, 1, 2, 6 };	/* rows of encs[] */
+	uint32_t b, e;
+
+	for (e = 0; e < ARRAY_SIZE(es); e++) {
+		for (b = 0; b < ARRAY_SIZE(bs); b++) {
+			uint64_t seed = 98000 + e * 10 + b;
+			struct graph g = { 0 };
+			uint32_t in, out, k = b == 1 ? 1031 : 1024;
+
+			rng_seed(seed);
+			in = add_tensor(&g, 1, 1, k, rnd(-128, 127));
+			out = add_fc(&g, in, 203, encs[es[e]][0], encs[es[e]][1]);
+			snprintf(g.desc, sizeof(g.desc), "fc %s/%u k=%u oc=203",
+				 enc_names[encs[es[e]][0]], encs[es[e]][1], k);
+			check_graph(&g, in, out, bs[b], seed);
+			graph_free(&g);
+		}
+	}
+}
+
 /* ------------------------------------------------ counters and errors */
 
 /* One FC layer; the test owns @p afterwards. */
@@ -1243,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(engine_run_graph_conv_pool_fc_matches_ref),
 		cmocka_unit_test(engine_run_graph_add_branches_matches_ref),
 		cmocka_unit_test(engine_run_fc_784x300_csr_matches_ref),
+		cmocka_unit_test(engine_run_fc_large_matches_ref),
 		cmocka_unit_test(engine_counters_count_pruned_weights),
 		cmocka_unit_test(engine_counters_skip_zero_activations),
 		cmocka_unit_test(engine_counters_cycles_match_cost_model),
