@@ -14,7 +14,8 @@
  *   objects, except that one object must not be unref'd while another
  *   thread still uses that same reference.
  * - File descriptors: the caller owns every fd it passes in (the library
- *   dups what it keeps) and every fd it is given (close it).
+ *   dups what it keeps) and every fd it is given (close it), except the
+ *   fd of accel_job_fd(), which belongs to the job.
  *
  * Copyright (c) 2026 The snpu authors
  */
@@ -86,7 +87,9 @@ ACCEL_API void accel_devices_free(struct accel_device_info *list);
 /*
  * Open the device at @index of the enumeration, or at the render node
  * @path. Checks the driver's uAPI version: too old or too new gives
- * ACCEL_E_DRIVER_TOO_OLD / _TOO_NEW, another driver ACCEL_E_NOT_SNPU.
+ * ACCEL_E_DRIVER_TOO_OLD / _TOO_NEW, another driver (or a file that is
+ * no DRM node at all, such as /dev/null) ACCEL_E_NOT_SNPU. An @index past
+ * the devices found gives -ENODEV.
  */
 ACCEL_API int accel_device_open_index(int index, accel_device **dev);
 ACCEL_API int accel_device_open(const char *path, accel_device **dev);
@@ -218,8 +221,16 @@ ACCEL_API int accel_run(accel_model *model, const struct accel_io *io,
 ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
 			   accel_job *after, accel_job **job);
 ACCEL_API int accel_job_wait(accel_job *job, int64_t timeout_ns);
+/*
+ * A sync_file fd that polls POLLIN once the job is done. It belongs to the
+ * job (the same fd on every call) and is closed by the last
+ * accel_job_unref(): don't close it; dup() it to keep it longer.
+ */
 ACCEL_API int accel_job_fd(accel_job *job);
-/* After the job finished: its counters, or ACCEL_E_JOB_FAILED. */
+/*
+ * After the job finished: its counters, or ACCEL_E_JOB_FAILED; -EBUSY
+ * while it has not finished.
+ */
 ACCEL_API int accel_job_counters(accel_job *job,
 				 struct accel_counters *counters);
 ACCEL_API accel_job *accel_job_ref(accel_job *job);

@@ -511,6 +511,8 @@ TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
 	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
 	EXPECT_EQ(1, snpu_syncobj_status(self->fd, self->b.syncobj));
 	EXPECT_EQ(0, memcmp(expect, self->b.out_map, sizeof(expect)));
+	/* The job held the last reference; it goes when the job is freed. */
+	ASSERT_EQ(0, snpu_wait_jobs_freed(self->minor));
 	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
 					"model_count"));
 }
@@ -615,6 +617,7 @@ TEST_F_TIMEOUT(job, four_processes_250_jobs_each_all_correct, 600)
 		EXPECT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status));
 	}
+	ASSERT_EQ(0, snpu_wait_jobs_freed(self->minor));
 	EXPECT_LE(1000, snpu_debugfs_value(self->minor, "snpu_state",
 					   "jobs_completed"));
 	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_state",

@@ -146,6 +146,18 @@ long long snpu_debugfs_value(int minor, const char *file, const char *key)
 	return -1;
 }
 
+int snpu_wait_jobs_freed(int minor)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (snpu_debugfs_value(minor, "snpu_objects", "jobs_live") == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
 int snpu_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret;

@@ -52,6 +52,14 @@ int snpu_fd_minor(int fd);
  */
 long long snpu_debugfs_value(int minor, const char *file, const char *key);
 
+/*
+ * The driver frees a finished job (and drops its buffer and model
+ * references) from the scheduler's worker a moment after its fence
+ * signalled: wait, up to 10 s, until no job of the device is live.
+ * Returns 0, or -ETIMEDOUT.
+ */
+int snpu_wait_jobs_freed(int minor);
+
 /* Read a debugfs file of a minor into @buf; returns bytes or -errno. */
 int snpu_debugfs_read(int minor, const char *file, char *buf, size_t size);
 

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * libaccel private layouts. The public header (include/accel.h) only
+ * forward-declares these types; nothing here is ABI.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#ifndef ACCEL_PRIV_H
+#define ACCEL_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accel.h"
+#include "snpu_accel.h"
+
+/* The driver uAPI this library needs: MODEL_CREATE and SUBMIT are 1.1. */
+#define ACCEL_UAPI_MAJOR	DRM_SNPU_DRIVER_MAJOR
+#define ACCEL_UAPI_MINOR	1
+
+/* Buckets of the per-device GEM handle -> buffer table (power of two). */
+#define ACCEL_HANDLE_BUCKETS	64
+
+/*
+ * Counters come from pages of a small per-device pool: one 4 KiB buffer
+ * object holds 64 slots of 64 bytes (struct drm_snpu_job_counters is 56,
+ * the driver wants 8-byte alignment). A page is kept until the device
+ * goes, so a job never waits for an allocation ioctl once the pool warmed.
+ */
+#define ACCEL_CNT_PAGE_SIZE	4096u
+#define ACCEL_CNT_SLOT_SIZE	64u
+#define ACCEL_CNT_SLOTS		64u
+
+/**
+ * struct accel_cnt_page - one buffer object of counter slots
+ * @next: next page of the device.
+ * @handle: GEM handle.
+ * @map: CPU mapping of the whole page.
+ * @used: bit i set while slot i belongs to a job.
+ */
+struct accel_cnt_page {
+	struct accel_cnt_page *next;
+	uint32_t handle;
+	uint8_t *map;
+	uint64_t used;
+};
+
+/**
+ * struct accel_device - an open snpu render node
+ * @ref: references (the caller's, and one per buffer, model and job).
+ * @fd: the DRM file; every handle below belongs to it.
+ * @node: path opened.
+ * @caps: what GET_PARAM said at open; immutable afterwards.
+ * @lock: Protects @buckets (and the refcount transitions to zero of the
+ *	buffers in it, so an import cannot find a buffer being closed) and
+ *	@cnt_pages.
+ * @buckets: GEM handle -> buffer, chained through accel_buffer.next.
+ * @cnt_pages: the counters pool.
+ */
+struct accel_device {
+	atomic_int ref;
+	int fd;
+	char node[64];
+	struct accel_caps caps;
+
+	pthread_mutex_t lock;
+	struct accel_buffer *buckets[ACCEL_HANDLE_BUCKETS];
+	struct accel_cnt_page *cnt_pages;
+};
+
+/**
+ * struct accel_buffer - a GEM buffer object of a device
+ * @ref: references; the last one is dropped under the device lock.
+ * @dev: the device (a reference).
+ * @next: next buffer in the same handle bucket.
+ * @handle: GEM handle in @dev's file.
+ * @size: bytes (the kernel's size: rounded up to the page size).
+ * @map: CPU mapping, made on first accel_buffer_map(), kept to the end.
+ */
+struct accel_buffer {
+	atomic_int ref;
+	accel_device *dev;
+	struct accel_buffer *next;
+	uint32_t handle;
+	size_t size;
+	_Atomic(void *) map;
+};
+
+/**
+ * struct accel_model - a model the driver validated and keeps
+ * @ref: references.
+ * @dev: the device (a reference).
+ * @handle: model handle in @dev's file.
+ * @input_bytes: bytes of one input sample.
+ * @output_bytes: bytes of one output sample.
+ */
+struct accel_model {
+	atomic_int ref;
+	accel_device *dev;
+	uint32_t handle;
+	size_t input_bytes;
+	size_t output_bytes;
+};
+
+/* Job states (accel_job.state). */
+enum accel_job_state {
+	ACCEL_JOB_PENDING = 0,
+	ACCEL_JOB_DONE,
+	ACCEL_JOB_FAILED,
+};
+
+/**
+ * struct accel_job - a submitted job
+ * @ref: references.
+ * @dev: the device (a reference).
+ * @model: the model it runs (a reference).
+ * @in: input buffer (a reference).
+ * @out: output buffer (a reference).
+ * @syncobj: syncobj holding the job's fence (the out_syncobj).
+ * @page: counters page.
+ * @slot: slot in @page.
+ * @sync_fd: sync_file of the fence, -1 until first needed; owned by the job.
+ * @state: &enum accel_job_state, set once the job is seen finished.
+ */
+struct accel_job {
+	atomic_int ref;
+	accel_device *dev;
+	accel_model *model;
+	accel_buffer *in;
+	accel_buffer *out;
+	uint32_t syncobj;
+	struct accel_cnt_page *page;
+	unsigned int slot;
+	atomic_int sync_fd;
+	atomic_int state;
+};
+
+/* The one ioctl wrapper: 0 or -errno, retrying on EINTR/EAGAIN. */
+int accel_ioctl(int fd, unsigned long request, void *arg);
+
+/* Counter slots of the device pool (accel_device.c). */
+int accel_cnt_alloc(accel_device *dev, struct accel_cnt_page **page,
+		    unsigned int *slot);
+void accel_cnt_free(accel_device *dev, struct accel_cnt_page *page,
+		    unsigned int slot);
+
+/* Close a GEM handle of the device; errors are ignored (teardown). */
+void accel_gem_close(accel_device *dev, uint32_t handle);
+
+#endif /* ACCEL_PRIV_H */
