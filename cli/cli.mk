@@ -1,11 +1,76 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 #
-# The snpu command line.
+# The snpu command line, a thin layer over libaccel.
+#
+#   $(O)/bin/snpu                 the tool; links libaccel statically
+#                                 ($(LIBACCEL_A)), so it runs from any
+#                                 folder with no rpath or LD_LIBRARY_PATH
+#   make check-cli                host unit tests: the .npy reader/writer
+#                                 and argument parsing / exit codes
+#   $(O)/tests/device/cli_test    VM test of the built tool (device suite)
+#
+# Split so that everything without a device is testable on the host:
+# npy.c (.npy files) and snpu_args.c / snpu_io.c (command line, input and
+# model files) never call libaccel; snpu.c, snpu_info.c, snpu_run.c and
+# snpu_bench.c are the commands over it.
 
 SNPU_CLI := $(O)/bin/snpu
 
-$(SNPU_CLI): cli/snpu.c $(wildcard uapi/*.h)
+# Pure parts; the model parser is the one the driver runs (an offline
+# check before a device is opened).
+CLI_PURE_SRCS := cli/npy.c cli/snpu_args.c cli/snpu_io.c
+CLI_MODEL_SRCS := driver/common/snpu_model_parse.c driver/common/snpu_crc32.c
+CLI_SRCS := cli/snpu.c cli/snpu_info.c cli/snpu_run.c cli/snpu_bench.c \
+	$(CLI_PURE_SRCS)
+CLI_HDRS := $(wildcard cli/*.h) libaccel/include/accel.h \
+	$(wildcard uapi/*.h driver/common/*.h)
+CLI_CFLAGS := $(BASE_CFLAGS) -Icli $(LIBACCEL_CFLAGS)
+
+$(SNPU_CLI): $(CLI_SRCS) $(CLI_MODEL_SRCS) $(CLI_HDRS) $(LIBACCEL_A)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(DRM_CFLAGS) -o $@ cli/snpu.c $(DRM_LIBS)
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(CLI_MODEL_SRCS) \
+		$(LIBACCEL_A) $(DRM_LIBS) -pthread -lm
 
 ALL_TARGETS += $(SNPU_CLI)
+
+# ---- host unit tests (cmocka, ASan/UBSan) ------------------------------------
+
+CLI_UNIT_TESTS := $(UNIT_DIR)/test_npy $(UNIT_DIR)/test_cli_args
+
+$(UNIT_DIR)/test_npy: tests/unit/test_npy.c cli/npy.c cli/npy.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Icli -o $@ tests/unit/test_npy.c cli/npy.c \
+		$(CMOCKA_LIBS)
+
+# The test packs a model with the device tests' graph generator (pure C).
+CLI_ARGS_TEST_SRCS := tests/unit/test_cli_args.c $(CLI_PURE_SRCS) \
+	tests/device/snpu_tmodel.c $(PACK_SRCS) $(COMMON_SRCS)
+
+$(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) \
+		tests/device/snpu_tmodel.h pruner/snpu_pack.h
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Icli -Itests/device -Ipruner -o $@ \
+		$(CLI_ARGS_TEST_SRCS) $(CMOCKA_LIBS) -lm
+
+# SNPU_CLI lets test_cli_args also run the built tool (no device needed).
+.PHONY: check-cli
+check-cli: $(CLI_UNIT_TESTS) $(SNPU_CLI)
+	@fail=0; for t in $(CLI_UNIT_TESTS); do \
+		echo "== $$t"; \
+		SNPU_CLI=$(SNPU_CLI) $$t || { echo "FAILED: $$t" >&2; fail=1; }; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "check-cli: FAILED" >&2; exit 1; fi; \
+	echo "check-cli: all passed"
+
+CHECK_HOST += check-cli
+
+# ---- device test (VM) --------------------------------------------------------
+
+CLI_DEVICE_TEST := $(O)/tests/device/cli_test
+
+$(CLI_DEVICE_TEST): tests/device/cli_test.c cli/npy.c cli/npy.h $(DEVICE_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(DEVICE_CFLAGS) -Icli -o $@ tests/device/cli_test.c cli/npy.c \
+		$(DEVICE_LIB_SRCS) $(DRM_LIBS)
+
+ALL_TARGETS += $(CLI_DEVICE_TEST)

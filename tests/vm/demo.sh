@@ -26,7 +26,16 @@ echo "== snpu info"
 
 echo
 echo "== snpu info --json"
-"$cli" info --json
+json=$("$cli" info --json)
+echo "$json"
+# The JSON is for scripts: prove it parses.
+if command -v python3 >/dev/null; then
+	python3 -c 'import json, sys; d = json.load(sys.stdin); print("   valid JSON:", len(d), "devices:", ", ".join(x["platform"] for x in d))' <<<"$json"
+fi
+
+echo
+echo "== snpu info --device 2"
+"$cli" info --device 2
 
 rmmod snpu
 echo

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * The device half of the snpu command line: the commands over libaccel
+ * and the helpers they share.
+ *
+ * Copyright (c) 2026 The snpu authors
+ */
+#ifndef SNPU_CLI_H
+#define SNPU_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "accel.h"
+#include "snpu_args.h"
+
+#define SNPU_CLI_VERSION	"0.1.0"
+
+/* A job waits at most this long before the CLI calls the device hung. */
+#define SNPU_CLI_JOB_TIMEOUT_NS	(60ll * 1000 * 1000 * 1000)
+
+/*
+ * Open the device @sel names (an index or a path; NULL for the first),
+ * and query its caps. @info receives the node and platform. Returns an
+ * exit code after a message on stderr: SNPU_EXIT_NODEV when there is no
+ * such device.
+ */
+int snpu_cli_open(const char *sel, accel_device **dev,
+		  struct accel_device_info *info, struct accel_caps *caps);
+
+/* Exit code for a libaccel error: SNPU_EXIT_INPUT for a refused model. */
+int snpu_cli_exit_code(int err);
+
+/* Monotonic time in seconds. */
+double snpu_cli_now(void);
+
+/* Print @s as a JSON string literal. */
+void snpu_cli_json_str(FILE *f, const char *s);
+
+int snpu_cmd_info(const struct snpu_args *a);
+int snpu_cmd_run(const struct snpu_args *a);
+int snpu_cmd_bench(const struct snpu_args *a);
+
+#endif /* SNPU_CLI_H */
