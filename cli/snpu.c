@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "snpu_cli.h"
+#include "snpu_io.h"
 #include "snpu_model.h"
 
 double snpu_cli_now(void)
@@ -49,6 +50,20 @@ int snpu_cli_exit_code(int err)
 	    err > ACCEL_E_MODEL_BASE - SNPU_MODEL_E_COUNT)
 		return SNPU_EXIT_INPUT;
 	return SNPU_EXIT_FAIL;
+}
+
+int snpu_cli_load_model(accel_device *dev, const struct accel_device_info *info,
+			const char *path, const struct snpu_io_model *m,
+			accel_model **model)
+{
+	int ret = accel_model_load(dev, m->blob, m->size, model);
+
+	if (ret) {
+		fprintf(stderr, "snpu: %s: refused by %s (%s): %s\n", path,
+			info->node, info->platform, accel_strerror(ret));
+		return snpu_cli_exit_code(ret);
+	}
+	return 0;
 }
 
 static const char snpu_cli_nodev[] =

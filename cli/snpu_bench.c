@@ -102,14 +102,9 @@ int snpu_cmd_bench(const struct snpu_args *a)
 		ret = SNPU_EXIT_USAGE;
 		goto out;
 	}
-	ret = accel_model_load(dev, m.blob, m.size, &model);
-	if (ret) {
-		fprintf(stderr, "snpu: %s: refused by %s (%s): %s\n",
-			a->model, info.node, info.platform,
-			accel_strerror(ret));
-		ret = snpu_cli_exit_code(ret);
+	ret = snpu_cli_load_model(dev, &info, a->model, &m, &model);
+	if (ret)
 		goto out;
-	}
 
 	ret = accel_buffer_new(dev, (size_t)a->batch * m.in_bytes,
 			       ACCEL_BUFFER_WC, &b.in);

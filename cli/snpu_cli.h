@@ -31,6 +31,16 @@ int snpu_cli_open(const char *sel, accel_device **dev,
 /* Exit code for a libaccel error: SNPU_EXIT_INPUT for a refused model. */
 int snpu_cli_exit_code(int err);
 
+struct snpu_io_model;
+
+/*
+ * Load the checked model file @m (named @path) onto @dev; on refusal
+ * print why, naming the device @info, and return the exit code.
+ */
+int snpu_cli_load_model(accel_device *dev, const struct accel_device_info *info,
+			const char *path, const struct snpu_io_model *m,
+			accel_model **model);
+
 /* Monotonic time in seconds. */
 double snpu_cli_now(void);
 

@@ -71,14 +71,9 @@ int snpu_cmd_run(const struct snpu_args *a)
 	if (ret)
 		goto out;
 
-	ret = accel_model_load(dev, m.blob, m.size, &model);
-	if (ret) {
-		fprintf(stderr, "snpu: %s: refused by %s (%s): %s\n",
-			a->model, info.node, info.platform,
-			accel_strerror(ret));
-		ret = snpu_cli_exit_code(ret);
+	ret = snpu_cli_load_model(dev, &info, a->model, &m, &model);
+	if (ret)
 		goto out;
-	}
 	if (accel_model_input_bytes(model) != m.in_bytes ||
 	    accel_model_output_bytes(model) != m.out_bytes) {
 		fprintf(stderr, "snpu: %s: libaccel sees %zu/%zu input/output bytes, the file says %u/%u\n",

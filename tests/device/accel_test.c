@@ -571,22 +571,6 @@ TEST_F(acc, jobs_dropped_in_flight_leak_nothing)
 	EXPECT_EQ(1, pool_bos(self->minor, self->bo_base));
 }
 
-static int write_inject(int minor, const char *what)
-{
-	char path[96];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/snpu_inject",
-		 minor);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, what, strlen(what)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 TEST_F_TIMEOUT(acc, hung_job_times_out_then_reports_failure, 60)
 {
 	struct accel_io io = { .batch = 1 };
@@ -595,7 +579,7 @@ TEST_F_TIMEOUT(acc, hung_job_times_out_then_reports_failure, 60)
 
 	ASSERT_EQ(0, accel_buffer_new(self->dev, 4096, 0, &io.in));
 	ASSERT_EQ(0, accel_buffer_new(self->dev, 4096, 0, &io.out));
-	ASSERT_EQ(0, write_inject(self->minor, "hang"));
+	ASSERT_EQ(0, snpu_debugfs_write(self->minor, "snpu_inject", "hang"));
 	ASSERT_EQ(0, accel_submit(self->model, &io, NULL, &job));
 	EXPECT_EQ(-ETIME, accel_job_wait(job, 100 * 1000 * 1000));
 	EXPECT_EQ(-EBUSY, accel_job_counters(job, &c));
@@ -612,32 +596,16 @@ TEST_F_TIMEOUT(acc, hung_job_times_out_then_reports_failure, 60)
 /* A vgem dumb buffer, filled through vgem, is the input of a job. */
 TEST_F(acc, vgem_dmabuf_as_input)
 {
-	struct drm_mode_create_dumb create = {
-		.width = 64, .height = 16, .bpp = 8,	/* 1024 >= 8 * 96 */
-	};
-	struct drm_mode_map_dumb map = { 0 };
 	struct accel_io io = { .batch = 8 };
-	char path[1][64];
-	int8_t *v, *pout, expect[8 * 10];
-	int vfd, dmabuf;
+	struct snpu_vgem_buf v;
+	int8_t *pout, expect[8 * 10];
 
-	ASSERT_EQ(0, system("modprobe vgem 2>/dev/null"));
-	ASSERT_EQ(1, drm_find_nodes("vgem", "card", path, 1));
-	vfd = open(path[0], O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, vfd);
-	ASSERT_EQ(0, snpu_ioctl(vfd, DRM_IOCTL_MODE_CREATE_DUMB, &create));
-	map.handle = create.handle;
-	ASSERT_EQ(0, snpu_ioctl(vfd, DRM_IOCTL_MODE_MAP_DUMB, &map));
-	v = mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED, vfd,
-		 map.offset);
-	ASSERT_NE(MAP_FAILED, v);
-	snpu_tmodel_input(&self->tm, v, 8, 41);
-	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, v, expect, 8));
-	ASSERT_EQ(0, drmPrimeHandleToFD(vfd, create.handle,
-					DRM_CLOEXEC | DRM_RDWR, &dmabuf));
+	ASSERT_EQ(0, snpu_vgem_buf_create(&v, 8 * 96));
+	snpu_tmodel_input(&self->tm, v.map, 8, 41);
+	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, v.map, expect, 8));
 
-	ASSERT_EQ(0, accel_buffer_import_dmabuf(self->dev, dmabuf, &io.in));
-	EXPECT_EQ(create.size, accel_buffer_size(io.in));
+	ASSERT_EQ(0, accel_buffer_import_dmabuf(self->dev, v.dmabuf, &io.in));
+	EXPECT_EQ(v.size, accel_buffer_size(io.in));
 	ASSERT_EQ(0, accel_buffer_new(self->dev, sizeof(expect), 0, &io.out));
 	ASSERT_EQ(0, accel_buffer_map(io.out, (void **)&pout));
 	ASSERT_EQ(0, accel_run(self->model, &io, NULL));
@@ -645,9 +613,7 @@ TEST_F(acc, vgem_dmabuf_as_input)
 
 	accel_buffer_unref(io.in);
 	accel_buffer_unref(io.out);
-	close(dmabuf);
-	munmap(v, create.size);
-	close(vfd);
+	snpu_vgem_buf_destroy(&v);
 }
 
 /* 8 threads share the device and the model; each checks 50 jobs. */

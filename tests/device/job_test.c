@@ -517,22 +517,6 @@ TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
 					"model_count"));
 }
 
-static int write_inject(int minor, const char *what)
-{
-	char path[96];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/snpu_inject",
-		 minor);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, what, strlen(what)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
 {
 	struct drm_snpu_submit hung = submit_args(self->model, 2, &self->b);
@@ -545,7 +529,7 @@ TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
 	snpu_tmodel_input(&self->tm, b2.in_map, 2, 33);
 	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, b2.in_map, expect, 2));
 
-	ASSERT_EQ(0, write_inject(self->minor, "hang"));
+	ASSERT_EQ(0, snpu_debugfs_write(self->minor, "snpu_inject", "hang"));
 	ASSERT_EQ(0, __snpu_submit(self->fd, &hung));
 	/* Queued behind the hung job: must run after the reset. */
 	next = submit_args(self->model, 2, &b2);
@@ -569,7 +553,7 @@ TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
 
 TEST_F(job, bad_inject_command_rejected)
 {
-	EXPECT_EQ(-EINVAL, write_inject(self->minor, "explode"));
+	EXPECT_EQ(-EINVAL, snpu_debugfs_write(self->minor, "snpu_inject", "explode"));
 }
 
 /* One process: its own file, model and buffers; 250 checked jobs. */
@@ -640,7 +624,7 @@ static void flooder(int ready_fd, int hang_minor)
 	if (__snpu_model_create(fd, tm.blob, tm.size, &model, &status) ||
 	    bufs_create(fd, &b, 64 * tm.in_bytes, 64 * tm.out_bytes))
 		_exit(2);
-	if (hang_minor >= 0 && write_inject(hang_minor, "hang"))
+	if (hang_minor >= 0 && snpu_debugfs_write(hang_minor, "snpu_inject", "hang"))
 		_exit(3);
 	args = submit_args(model, 64, &b);
 	for (i = 0; i < 200; i++)

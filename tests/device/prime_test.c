@@ -135,63 +135,31 @@ TEST_F(prime, import_of_non_dmabuf_fd_rejected)
 	close(fd);
 }
 
-/* vgem: dumb buffers on its node, exported as dma-bufs. */
-static int vgem_open(void)
-{
-	char path[1][64];
-	int fd;
-
-	if (system("modprobe vgem 2>/dev/null"))
-		return -ENODEV;
-	if (drm_find_nodes("vgem", "card", path, 1) < 1)
-		return -ENODEV;
-	fd = open(path[0], O_RDWR | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 TEST_F(prime, import_vgem_dmabuf_sees_its_bytes)
 {
-	struct drm_mode_create_dumb create = {
-		.width = 256, .height = 64, .bpp = 32,
-	};
-	struct drm_mode_map_dumb map = { 0 };
 	struct drm_snpu_bo_info info;
-	uint8_t *v, *s;
+	struct snpu_vgem_buf v;
+	uint8_t *s;
 	uint32_t h;
-	int vfd, dmabuf;
 
-	/* vgem is in every Debian kernel (see config): missing is a failure. */
-	vfd = vgem_open();
-	ASSERT_LE(0, vfd);
-
-	ASSERT_EQ(0, snpu_ioctl(vfd, DRM_IOCTL_MODE_CREATE_DUMB, &create));
-	map.handle = create.handle;
-	ASSERT_EQ(0, snpu_ioctl(vfd, DRM_IOCTL_MODE_MAP_DUMB, &map));
-	v = mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED, vfd,
-		 map.offset);
-	ASSERT_NE(MAP_FAILED, v);
-	fill(v, create.size, 77);
-
-	ASSERT_EQ(0, drmPrimeHandleToFD(vfd, create.handle,
-					DRM_CLOEXEC | DRM_RDWR, &dmabuf));
-	ASSERT_EQ(0, drmPrimeFDToHandle(self->fd, dmabuf, &h));
+	ASSERT_EQ(0, snpu_vgem_buf_create(&v, 64 * 1024));
+	fill(v.map, v.size, 77);
+	ASSERT_EQ(0, drmPrimeFDToHandle(self->fd, v.dmabuf, &h));
 
 	ASSERT_EQ(0, __snpu_bo_info(self->fd, h, &info));
-	EXPECT_EQ(create.size, info.size);
+	EXPECT_EQ(v.size, info.size);
 	EXPECT_EQ(DRM_SNPU_BO_IMPORTED, info.flags);
 	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_objects",
 					"bo_count"));
 
-	ASSERT_EQ(0, __snpu_bo_mmap(self->fd, h, create.size, (void **)&s));
-	EXPECT_EQ(0, memcmp(v, s, create.size));
+	ASSERT_EQ(0, __snpu_bo_mmap(self->fd, h, v.size, (void **)&s));
+	EXPECT_EQ(0, memcmp(v.map, s, v.size));
 
-	munmap(s, create.size);
-	munmap(v, create.size);
-	close(dmabuf);
+	munmap(s, v.size);
 	ASSERT_EQ(0, snpu_gem_close(self->fd, h));
 	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
 					"bo_count"));
-	close(vfd);
+	snpu_vgem_buf_destroy(&v);
 }
 
 TEST_HARNESS_MAIN

@@ -329,6 +329,71 @@ void *snpu_fw_read(const char *name, size_t *size)
 	return buf;
 }
 
+int snpu_debugfs_write(int minor, const char *file, const char *what)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/%s", minor, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int snpu_vgem_buf_create(struct snpu_vgem_buf *b, size_t size)
+{
+	struct drm_mode_create_dumb create = { .bpp = 8, .width = 1024 };
+	struct drm_mode_map_dumb map = { 0 };
+	char path[1][64];
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
+	b->dmabuf = -1;
+	b->map = MAP_FAILED;
+	/* vgem is in every Debian kernel (tests/device/config). */
+	if (system("modprobe vgem 2>/dev/null"))
+		return -ENODEV;
+	if (drm_find_nodes("vgem", "card", path, 1) < 1)
+		return -ENODEV;
+	b->fd = open(path[0], O_RDWR | O_CLOEXEC);
+	if (b->fd < 0)
+		return -errno;
+
+	create.height = (size + create.width - 1) / create.width;
+	ret = snpu_ioctl(b->fd, DRM_IOCTL_MODE_CREATE_DUMB, &create);
+	if (ret)
+		return ret;
+	b->handle = create.handle;
+	b->size = create.size;
+	map.handle = create.handle;
+	ret = snpu_ioctl(b->fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+	if (ret)
+		return ret;
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
+		      map.offset);
+	if (b->map == MAP_FAILED)
+		return -errno;
+	if (drmPrimeHandleToFD(b->fd, b->handle, DRM_CLOEXEC | DRM_RDWR,
+			       &b->dmabuf))
+		return -errno;
+	return 0;
+}
+
+void snpu_vgem_buf_destroy(struct snpu_vgem_buf *b)
+{
+	if (b->map != MAP_FAILED)
+		munmap(b->map, b->size);
+	if (b->dmabuf >= 0)
+		close(b->dmabuf);
+	if (b->fd >= 0)
+		close(b->fd);
+}
+
 int snpu_kmsg_count(const char *needle)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);

@@ -89,6 +89,33 @@ int snpu_fw_write(const char *name, const void *data, size_t size);
 /* Read $SNPU_FW_DIR/snpu/@name into a malloc()ed buffer; NULL on error. */
 void *snpu_fw_read(const char *name, size_t *size);
 
+/* Write @what to debugfs dri/<minor>/<file>; 0 or -errno. */
+int snpu_debugfs_write(int minor, const char *file, const char *what);
+
+/**
+ * struct snpu_vgem_buf - a buffer of vgem, the stock kernel's one foreign
+ * dma-buf exporter
+ * @fd: vgem's card node.
+ * @handle: dumb buffer handle on @fd.
+ * @size: bytes.
+ * @map: CPU mapping of @size bytes.
+ * @dmabuf: the buffer exported as a dma-buf.
+ */
+struct snpu_vgem_buf {
+	int fd;
+	uint32_t handle;
+	uint64_t size;
+	void *map;
+	int dmabuf;
+};
+
+/*
+ * Load vgem, create a dumb buffer of at least @size bytes, map it and
+ * export it. 0 or -errno; snpu_vgem_buf_destroy() undoes it.
+ */
+int snpu_vgem_buf_create(struct snpu_vgem_buf *b, size_t size);
+void snpu_vgem_buf_destroy(struct snpu_vgem_buf *b);
+
 /* Count lines of the kernel log containing @needle (since boot). */
 int snpu_kmsg_count(const char *needle);
 
