@@ -584,25 +584,6 @@ int fwgen_profile_parse(const char *text, size_t len,
 	return fwgen_check(&st);
 }
 
-/* Little-endian stores matching snpu_get_le*(). */
-static void fwgen_put_le16(u8 *p, u16 v)
-{
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-}
-
-static void fwgen_put_le32(u8 *p, u32 v)
-{
-	fwgen_put_le16(p, (u16)v);
-	fwgen_put_le16(p + 2, (u16)(v >> 16));
-}
-
-static void fwgen_put_le64(u8 *p, u64 v)
-{
-	fwgen_put_le32(p, (u32)v);
-	fwgen_put_le32(p + 4, (u32)(v >> 32));
-}
-
 static bool fwgen_platform_equal(const struct snpu_platform *a,
 				 const struct snpu_platform *b)
 {
@@ -635,7 +616,7 @@ static bool fwgen_platform_equal(const struct snpu_platform *a,
 }
 
 #define FWGEN_PUT(bits, base, type, field, v) \
-	fwgen_put_le##bits((base) + offsetof(struct type, field), (v))
+	snpu_put_le##bits((base) + offsetof(struct type, field), (v))
 
 int fwgen_image_build(const struct fwgen_profile *prof, u8 **image,
 		      size_t *size, struct fwgen_error *err)

@@ -67,18 +67,6 @@ static void snpu_pack_err(char *err, size_t err_size, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void snpu_pack_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void snpu_pack_le32(uint8_t *p, uint32_t v)
-{
-	snpu_pack_le16(p, (uint16_t)v);
-	snpu_pack_le16(p + 2, (uint16_t)(v >> 16));
-}
-
 static size_t snpu_pack_align8(size_t v)
 {
 	return (v + 7) & ~(size_t)7;
@@ -188,7 +176,7 @@ static void snpu_pack_csr_walk(const struct snpu_pack_matrix *m,
 		int64_t prev = -1;
 
 		if (e->meta)
-			snpu_pack_le32(e->meta + 4 * r, (uint32_t)j);
+			snpu_put_le32(e->meta + 4 * r, (uint32_t)j);
 		for (c = 0; c < m->k; c++) {
 			int8_t v = m->w[(size_t)r * m->k + c];
 			uint32_t delta;
@@ -228,7 +216,7 @@ static void snpu_pack_csr_walk(const struct snpu_pack_matrix *m,
 		}
 	}
 	if (e->meta)
-		snpu_pack_le32(e->meta + 4 * (size_t)m->rows, (uint32_t)j);
+		snpu_put_le32(e->meta + 4 * (size_t)m->rows, (uint32_t)j);
 	e->weights_size = j;
 }
 
@@ -367,7 +355,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 	ci = 4 * ((size_t)nbr + 1);
 	nblocks = 0;
 	for (b = 0; b < nbr; b++) {
-		snpu_pack_le32(e->meta + 4 * b, (uint32_t)nblocks);
+		snpu_put_le32(e->meta + 4 * b, (uint32_t)nblocks);
 		for (c = 0; c < nbc; c++) {
 			any = false;
 			for (y = 0; y < br && !any; y++)
@@ -376,7 +364,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 							   c * bc + x);
 			if (!any)
 				continue;
-			snpu_pack_le16(e->meta + ci, (uint16_t)c);
+			snpu_put_le16(e->meta + ci, (uint16_t)c);
 			ci += 2;
 			for (i = 0; i < br; i++)
 				for (j = 0; j < bc; j++)
@@ -386,7 +374,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 			nblocks++;
 		}
 	}
-	snpu_pack_le32(e->meta + 4 * (size_t)nbr, (uint32_t)nblocks);
+	snpu_put_le32(e->meta + 4 * (size_t)nbr, (uint32_t)nblocks);
 	e->nnz = (uint32_t)nblocks;
 	return 0;
 }
@@ -531,7 +519,7 @@ static void snpu_pack_write_header(uint8_t *b, const struct snpu_pack_model *mdl
 				   size_t layer_off)
 {
 #define SNPU_PACK_HDR(bits, field, v) \
-	snpu_pack_le##bits(b + offsetof(struct snpu_model_header, field), (v))
+	snpu_put_le##bits(b + offsetof(struct snpu_model_header, field), (v))
 	SNPU_PACK_HDR(32, magic, SNPU_MODEL_MAGIC);
 	SNPU_PACK_HDR(16, format_major, SNPU_MODEL_FORMAT_MAJOR);
 	SNPU_PACK_HDR(16, format_minor, SNPU_MODEL_FORMAT_MINOR);
@@ -552,7 +540,7 @@ static void snpu_pack_write_tensor(uint8_t *p, const struct snpu_pack_tensor *t)
 
 	memcpy(&scale, &t->scale, sizeof(scale));
 #define SNPU_PACK_T(field, v) \
-	snpu_pack_le32(p + offsetof(struct snpu_model_tensor, field), (v))
+	snpu_put_le32(p + offsetof(struct snpu_model_tensor, field), (v))
 	SNPU_PACK_T(height, t->h);
 	SNPU_PACK_T(width, t->w);
 	SNPU_PACK_T(channels, t->c);
@@ -567,7 +555,7 @@ static void snpu_pack_write_layer(uint8_t *p, const struct snpu_pack_layer *l,
 	bool w = snpu_pack_weighted(l->op);
 
 #define SNPU_PACK_L(bits, field, v) \
-	snpu_pack_le##bits(p + offsetof(struct snpu_model_layer, field), (v))
+	snpu_put_le##bits(p + offsetof(struct snpu_model_layer, field), (v))
 	SNPU_PACK_L(16, op, (uint16_t)l->op);
 	SNPU_PACK_L(16, encoding, (uint16_t)l->encoding);
 	SNPU_PACK_L(16, variant, (uint16_t)l->variant);
@@ -622,12 +610,12 @@ static int snpu_pack_blame(uint8_t *b, size_t size,
 	uint32_t i;
 
 	for (i = 0; i < model->n_layers; i++) {
-		snpu_pack_le32(b + offsetof(struct snpu_model_header,
+		snpu_put_le32(b + offsetof(struct snpu_model_header,
 					    layer_count), i + 1);
-		snpu_pack_le32(b + offsetof(struct snpu_model_header,
+		snpu_put_le32(b + offsetof(struct snpu_model_header,
 					    output_tensor),
 			       model->layers[i].output);
-		snpu_pack_le32(b + offsetof(struct snpu_model_header, crc32),
+		snpu_put_le32(b + offsetof(struct snpu_model_header, crc32),
 			       snpu_crc32(0, b + SNPU_MODEL_CRC_START,
 					  size - SNPU_MODEL_CRC_START));
 		if (snpu_model_parse(b, size, NULL, view))
@@ -773,15 +761,15 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 		if (e->meta_size)
 			memcpy(b + e->meta_off, e->meta, e->meta_size);
 		for (o = 0; o < l->out_channels; o++) {
-			snpu_pack_le32(b + e->bias_off + 4 * (size_t)o,
+			snpu_put_le32(b + e->bias_off + 4 * (size_t)o,
 				       (uint32_t)l->bias[o]);
-			snpu_pack_le32(b + e->requant_off + 8 * (size_t)o,
+			snpu_put_le32(b + e->requant_off + 8 * (size_t)o,
 				       (uint32_t)l->mult[o]);
-			snpu_pack_le32(b + e->requant_off + 8 * (size_t)o + 4,
+			snpu_put_le32(b + e->requant_off + 8 * (size_t)o + 4,
 				       (uint32_t)l->shift[o]);
 		}
 	}
-	snpu_pack_le32(b + offsetof(struct snpu_model_header, crc32),
+	snpu_put_le32(b + offsetof(struct snpu_model_header, crc32),
 		       snpu_crc32(0, b + SNPU_MODEL_CRC_START,
 				  off - SNPU_MODEL_CRC_START));
 

@@ -55,6 +55,25 @@ static inline u64 snpu_get_le64(const u8 *p)
 	return (u64)snpu_get_le32(p) | (u64)snpu_get_le32(p + 4) << 32;
 }
 
+/* Little-endian stores, the writers' side of the loads above. */
+static inline void snpu_put_le16(u8 *p, u16 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+}
+
+static inline void snpu_put_le32(u8 *p, u32 v)
+{
+	snpu_put_le16(p, (u16)v);
+	snpu_put_le16(p + 2, (u16)(v >> 16));
+}
+
+static inline void snpu_put_le64(u8 *p, u64 v)
+{
+	snpu_put_le32(p, (u32)v);
+	snpu_put_le32(p + 4, (u32)(v >> 32));
+}
+
 /*
  * True when [off, off + len) lies inside a buffer of @size bytes, with no
  * overflow for any input.
