@@ -84,9 +84,11 @@ static void snpu_info_json(const struct accel_device_info *d,
 	printf(", \"emulated\": %s, \"uapi\": \"%u.%u\", \"platform_id\": %u,",
 	       c->emulated ? "true" : "false", c->uapi_major, c->uapi_minor,
 	       c->platform_id);
-	printf(" \"firmware\": \"%u.%u.%u\", \"mac_units\": %u, \"clock_khz\": %u,",
+	printf(" \"firmware\": \"%u.%u.%u\", \"firmware_format\": \"%u.%u\",",
 	       c->fw_version >> 16, (c->fw_version >> 8) & 0xff,
-	       c->fw_version & 0xff, c->mac_units, c->clock_khz);
+	       c->fw_version & 0xff, c->fw_format >> 16, c->fw_format & 0xffff);
+	printf(" \"mac_units\": %u, \"clock_khz\": %u,", c->mac_units,
+	       c->clock_khz);
 	printf(" \"sram_bytes\": %llu, \"dram_bytes\": %llu, \"dram_bytes_per_cycle\": %u, \"max_batch\": %u,",
 	       (unsigned long long)c->sram_bytes,
 	       (unsigned long long)c->dram_bytes, c->dram_bytes_per_cycle,
@@ -109,9 +111,10 @@ static void snpu_info_text(const struct accel_device_info *d,
 {
 	printf("%s: snpu uAPI %u.%u, %s device\n", d->node, c->uapi_major,
 	       c->uapi_minor, c->emulated ? "emulated" : "hardware");
-	printf("  platform     %s (id %u), firmware %u.%u.%u\n", c->platform,
-	       c->platform_id, c->fw_version >> 16,
-	       (c->fw_version >> 8) & 0xff, c->fw_version & 0xff);
+	printf("  platform     %s (id %u), firmware %u.%u.%u, format %u.%u\n",
+	       c->platform, c->platform_id, c->fw_version >> 16,
+	       (c->fw_version >> 8) & 0xff, c->fw_version & 0xff,
+	       c->fw_format >> 16, c->fw_format & 0xffff);
 	printf("  compute      %u MAC units at %u MHz, max batch %u\n",
 	       c->mac_units, c->clock_khz / 1000, c->max_batch);
 	printf("  memory       %llu KiB SRAM, %llu MiB DRAM at %u B/cycle\n",

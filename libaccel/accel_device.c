@@ -116,6 +116,7 @@ static int accel_read_caps(int fd, struct accel_caps *caps)
 	ACCEL_CAP(CAPABILITIES, caps->emulated = !!(v & DRM_SNPU_CAP_EMULATED));
 	ACCEL_CAP(PLATFORM_ID, caps->platform_id = accel_u32(v));
 	ACCEL_CAP(FW_VERSION, caps->fw_version = accel_u32(v));
+	ACCEL_CAP(FW_FORMAT, caps->fw_format = accel_u32(v));
 	ACCEL_CAP(MAC_UNITS, caps->mac_units = accel_u32(v));
 	ACCEL_CAP(CLOCK_KHZ, caps->clock_khz = accel_u32(v));
 	ACCEL_CAP(SRAM_BYTES, caps->sram_bytes = v);

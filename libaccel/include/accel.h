@@ -117,6 +117,7 @@ ACCEL_API void accel_device_unref(accel_device *dev);
  * @block_shapes: mask of 1 << SNPU_BLOCK_*.
  * @features: SNPU_FEAT_* bits.
  * @max_batch: largest batch of one job.
+ * @fw_format: firmware image format, major << 16 | minor.
  */
 struct accel_caps {
 	uint32_t size;
@@ -137,6 +138,7 @@ struct accel_caps {
 	uint32_t block_shapes;
 	uint32_t features;
 	uint32_t max_batch;
+	uint32_t fw_format;
 };
 
 ACCEL_API int accel_device_query(accel_device *dev, struct accel_caps *caps);

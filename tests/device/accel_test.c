@@ -267,6 +267,7 @@ TEST_F(acc, caps_equal_get_param)
 	} while (0)
 	CHECK(PLATFORM_ID, platform_id);
 	CHECK(FW_VERSION, fw_version);
+	CHECK(FW_FORMAT, fw_format);
 	CHECK(MAC_UNITS, mac_units);
 	CHECK(CLOCK_KHZ, clock_khz);
 	CHECK(SRAM_BYTES, sram_bytes);
