@@ -91,52 +91,6 @@ static const char *snpu_pack_op_name(uint32_t op)
 	return op < SNPU_OP_COUNT ? names[op] : "unknown op";
 }
 
-/* N and M of an N:M pattern; false for an unknown pattern. */
-static bool snpu_pack_nm(uint32_t variant, uint32_t *n, uint32_t *m)
-{
-	*n = 1;
-	*m = 1;
-	switch (variant) {
-	case SNPU_NM_2_4:
-		*n = 2;
-		*m = 4;
-		return true;
-	case SNPU_NM_1_4:
-		*n = 1;
-		*m = 4;
-		return true;
-	case SNPU_NM_2_8:
-		*n = 2;
-		*m = 8;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Rows and columns of a block shape; false for an unknown shape. */
-static bool snpu_pack_block(uint32_t variant, uint32_t *br, uint32_t *bc)
-{
-	*br = 1;
-	*bc = 1;
-	switch (variant) {
-	case SNPU_BLOCK_1X4:
-		*br = 1;
-		*bc = 4;
-		return true;
-	case SNPU_BLOCK_4X4:
-		*br = 4;
-		*bc = 4;
-		return true;
-	case SNPU_BLOCK_1X16:
-		*br = 1;
-		*bc = 16;
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int8_t snpu_pack_at(const struct snpu_pack_matrix *m, uint32_t r,
 			   uint32_t c)
 {
@@ -251,7 +205,7 @@ static int snpu_pack_nm_enc(const struct snpu_pack_matrix *m, uint32_t variant,
 	uint8_t mask;
 	size_t gi = 0, vi = 0;
 
-	snpu_pack_nm(variant, &n, &mm);
+	snpu_nm_dims(variant, &n, &mm);
 	groups = (m->k + mm - 1) / mm;
 	e->meta_size = (size_t)m->rows * groups;
 	e->weights_size = e->meta_size * n;
@@ -318,7 +272,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 	size_t nblocks = 0, vi = 0, ci;
 	bool any;
 
-	snpu_pack_block(variant, &br, &bc);
+	snpu_block_dims(variant, &br, &bc);
 	nbr = (m->rows + br - 1) / br;
 	nbc = (m->k + bc - 1) / bc;
 	if (nbc > 0xffff) {
@@ -432,7 +386,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		}
 		break;
 	case SNPU_ENC_NM:
-		if (!snpu_pack_nm(l->variant, &n, &m)) {
+		if (!snpu_nm_dims(l->variant, &n, &m)) {
 			snpu_pack_err(err, err_size,
 				      "layer %u (%s): unknown N:M pattern %u", i,
 				      snpu_pack_op_name(l->op), l->variant);
@@ -440,7 +394,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		}
 		break;
 	case SNPU_ENC_BLOCK:
-		if (!snpu_pack_block(l->variant, &n, &m)) {
+		if (!snpu_block_dims(l->variant, &n, &m)) {
 			snpu_pack_err(err, err_size,
 				      "layer %u (%s): unknown block shape %u", i,
 				      snpu_pack_op_name(l->op), l->variant);

@@ -149,51 +149,13 @@ static int snpu_eng_decode_csr_row(struct snpu_eng_sink *s, const u8 *blob,
 	return 0;
 }
 
-static int snpu_eng_nm(u16 variant, u32 *n, u32 *m)
-{
-	switch (variant) {
-	case SNPU_NM_2_4:
-		*n = 2;
-		*m = 4;
-		return 0;
-	case SNPU_NM_1_4:
-		*n = 1;
-		*m = 4;
-		return 0;
-	case SNPU_NM_2_8:
-		*n = 2;
-		*m = 8;
-		return 0;
-	}
-	return -1;
-}
-
-static int snpu_eng_block(u16 variant, u32 *br, u32 *bc)
-{
-	switch (variant) {
-	case SNPU_BLOCK_1X4:
-		*br = 1;
-		*bc = 4;
-		return 0;
-	case SNPU_BLOCK_4X4:
-		*br = 4;
-		*bc = 4;
-		return 0;
-	case SNPU_BLOCK_1X16:
-		*br = 1;
-		*bc = 16;
-		return 0;
-	}
-	return -1;
-}
-
 static int snpu_eng_decode_nm_row(struct snpu_eng_sink *s, const u8 *blob,
 				  const struct snpu_layer_view *lv, u32 o)
 {
 	u32 n, m, g, bit, t, groups;
 	u64 base;
 
-	if (snpu_eng_nm(lv->variant, &n, &m))
+	if (!snpu_nm_dims(lv->variant, &n, &m))
 		return -1;
 	groups = (s->el->k + m - 1) / m;
 	base = (u64)o * groups;
@@ -229,7 +191,7 @@ static int snpu_eng_decode_block_row(struct snpu_eng_sink *s, const u8 *blob,
 	const u8 *bptr = blob + lv->meta_offset;
 	const u8 *bcol;
 
-	if (snpu_eng_block(lv->variant, &br, &bc))
+	if (!snpu_block_dims(lv->variant, &br, &bc))
 		return -1;
 	nbr = (u32)(((u64)lv->out_channels + br - 1) / br);
 	kpad = (u32)(((u64)s->el->k + bc - 1) / bc * bc);
@@ -271,13 +233,13 @@ static int snpu_eng_check_arrays(const struct snpu_layer_view *lv, u32 k,
 		wts = lv->nnz;
 		break;
 	case SNPU_ENC_NM:
-		if (snpu_eng_nm(lv->variant, &n, &m))
+		if (!snpu_nm_dims(lv->variant, &n, &m))
 			return -1;
 		meta = oc * (((u64)k + m - 1) / m);
 		wts = meta * n;
 		break;
 	case SNPU_ENC_BLOCK:
-		if (snpu_eng_block(lv->variant, &br, &bc))
+		if (!snpu_block_dims(lv->variant, &br, &bc))
 			return -1;
 		meta = 4 * ((oc + br - 1) / br + 1) + 2 * (u64)lv->nnz;
 		wts = (u64)lv->nnz * br * bc;

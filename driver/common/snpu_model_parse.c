@@ -61,20 +61,6 @@ static const u8 snpu_model_op_uses[SNPU_OP_COUNT] = {
 	[SNPU_OP_RESHAPE] = 0,
 };
 
-/* N and M of each &enum snpu_nm_pattern. */
-static const u8 snpu_model_nm[SNPU_NM_COUNT][2] = {
-	[SNPU_NM_2_4] = { 2, 4 },
-	[SNPU_NM_1_4] = { 1, 4 },
-	[SNPU_NM_2_8] = { 2, 8 },
-};
-
-/* Rows and columns of each &enum snpu_block_shape. */
-static const u8 snpu_model_block[SNPU_BLOCK_COUNT][2] = {
-	[SNPU_BLOCK_1X4] = { 1, 4 },
-	[SNPU_BLOCK_4X4] = { 4, 4 },
-	[SNPU_BLOCK_1X16] = { 1, 16 },
-};
-
 /* A byte range [start, end) of the blob that arrays may not touch. */
 struct snpu_model_range {
 	u64 start;
@@ -283,7 +269,7 @@ static int snpu_model_check_graph(const struct snpu_model_view *v)
 /* Op, encoding, variant and the scalar fields, without the tensors. */
 static int snpu_model_check_fields(const u8 *p, const struct snpu_layer_view *l)
 {
-	u32 uses;
+	u32 uses, n, m;
 
 	if (l->op >= SNPU_OP_COUNT)
 		return -SNPU_MODEL_E_LAYER;
@@ -303,11 +289,11 @@ static int snpu_model_check_fields(const u8 *p, const struct snpu_layer_view *l)
 				return -SNPU_MODEL_E_LAYER;
 			break;
 		case SNPU_ENC_NM:
-			if (l->variant >= SNPU_NM_COUNT)
+			if (!snpu_nm_dims(l->variant, &n, &m))
 				return -SNPU_MODEL_E_LAYER;
 			break;
 		case SNPU_ENC_BLOCK:
-			if (l->variant >= SNPU_BLOCK_COUNT)
+			if (!snpu_block_dims(l->variant, &n, &m))
 				return -SNPU_MODEL_E_LAYER;
 			break;
 		default:
@@ -405,7 +391,7 @@ static int snpu_model_check_shape(const struct snpu_model_view *v,
 	const struct snpu_tensor_view *out = &v->tensors[l->output];
 	u32 dil_h = l->dilation_h ? l->dilation_h : 1;
 	u32 dil_w = l->dilation_w ? l->dilation_w : 1;
-	u32 br, bc, m;
+	u32 br, bc, n, m;
 	u64 k = 0;
 
 	switch (l->op) {
@@ -460,11 +446,10 @@ static int snpu_model_check_shape(const struct snpu_model_view *v,
 	l->rows = l->out_channels;
 	l->k_pad = l->k;
 	if (l->encoding == SNPU_ENC_NM) {
-		m = snpu_model_nm[l->variant][1];
+		snpu_nm_dims(l->variant, &n, &m);
 		l->k_pad = snpu_model_roundup(l->k, m);
 	} else if (l->encoding == SNPU_ENC_BLOCK) {
-		br = snpu_model_block[l->variant][0];
-		bc = snpu_model_block[l->variant][1];
+		snpu_block_dims(l->variant, &br, &bc);
 		l->rows = snpu_model_roundup(l->out_channels, br);
 		l->k_pad = snpu_model_roundup(l->k, bc);
 	}
@@ -567,12 +552,12 @@ static int snpu_model_check_nm(const u8 *blob, struct snpu_layer_view *l)
 {
 	const u8 *meta = blob + l->meta_offset;
 	const u8 *w = blob + l->weights_offset;
-	u32 n = snpu_model_nm[l->variant][0];
-	u32 m = snpu_model_nm[l->variant][1];
-	u64 groups = (u64)l->rows * (l->k_pad / m);
-	u64 gi, vi = 0, pos;
-	u32 bit;
+	u64 groups, gi, vi = 0, pos;
+	u32 n, m, bit;
 	u8 mask;
+
+	snpu_nm_dims(l->variant, &n, &m);
+	groups = (u64)l->rows * (l->k_pad / m);
 
 	if (l->meta_size != groups || l->weights_size != groups * n ||
 	    l->nnz != l->weights_size)
@@ -603,14 +588,16 @@ static int snpu_model_check_block(const u8 *blob, struct snpu_layer_view *l)
 {
 	const u8 *meta = blob + l->meta_offset;
 	const u8 *w = blob + l->weights_offset;
-	u32 br = snpu_model_block[l->variant][0];
-	u32 bc = snpu_model_block[l->variant][1];
-	u32 nbr = l->rows / br;
-	u32 nbc = l->k_pad / bc;
-	const u8 *cols = meta + 4 * ((u64)nbr + 1);
+	u32 br, bc, nbr, nbc;
+	const u8 *cols;
 	u32 b, j, start, end, col, prev, y, x;
 	u64 row, c;
 	u8 val;
+
+	snpu_block_dims(l->variant, &br, &bc);
+	nbr = l->rows / br;
+	nbc = l->k_pad / bc;
+	cols = meta + 4 * ((u64)nbr + 1);
 
 	/* block_col is 16 bits wide: wider matrices cannot be addressed. */
 	if (nbc > 0xffff)

@@ -18,6 +18,47 @@
 
 struct snpu_platform;
 
+/*
+ * The dimensions behind the vocabulary of snpu_defs.h, for every user of
+ * the format (parser, engine, packer, tests): N and M of an N:M pattern,
+ * rows and columns of a block shape. False for a value out of range,
+ * which still gets 1 x 1, so callers that validated earlier need no
+ * fallback.
+ */
+static inline bool snpu_nm_dims(u32 variant, u32 *n, u32 *m)
+{
+	static const u8 dims[SNPU_NM_COUNT][2] = {
+		[SNPU_NM_2_4] = { 2, 4 },
+		[SNPU_NM_1_4] = { 1, 4 },
+		[SNPU_NM_2_8] = { 2, 8 },
+	};
+
+	*n = 1;
+	*m = 1;
+	if (variant >= SNPU_NM_COUNT)
+		return false;
+	*n = dims[variant][0];
+	*m = dims[variant][1];
+	return true;
+}
+
+static inline bool snpu_block_dims(u32 variant, u32 *rows, u32 *cols)
+{
+	static const u8 dims[SNPU_BLOCK_COUNT][2] = {
+		[SNPU_BLOCK_1X4] = { 1, 4 },
+		[SNPU_BLOCK_4X4] = { 4, 4 },
+		[SNPU_BLOCK_1X16] = { 1, 16 },
+	};
+
+	*rows = 1;
+	*cols = 1;
+	if (variant >= SNPU_BLOCK_COUNT)
+		return false;
+	*rows = dims[variant][0];
+	*cols = dims[variant][1];
+	return true;
+}
+
 /**
  * struct snpu_tensor_view - a validated tensor
  * @h: height.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snpu_model_parse.h"
 #include "snpu_tmodel.h"
 
 /* xorshift32: deterministic, seeded per graph. */
@@ -61,9 +62,7 @@ static int snpu_tm_ilog2(uint32_t v)
 static void snpu_tm_prune(int8_t *w, uint32_t rows, uint32_t k,
 			  uint32_t enc, uint32_t variant, uint32_t *s)
 {
-	static const uint32_t nm[][2] = { { 2, 4 }, { 1, 4 }, { 2, 8 } };
-	static const uint32_t blk[][2] = { { 1, 4 }, { 4, 4 }, { 1, 16 } };
-	uint32_t r, c, g, i;
+	uint32_t r, c, g, i, n, mm, br, bc;
 
 	switch (enc) {
 	case SNPU_ENC_CSR:
@@ -71,9 +70,8 @@ static void snpu_tm_prune(int8_t *w, uint32_t rows, uint32_t k,
 			if (snpu_tm_next(s) % 100 < 80)
 				w[i] = 0;
 		break;
-	case SNPU_ENC_NM: {
-		uint32_t n = nm[variant][0], mm = nm[variant][1];
-
+	case SNPU_ENC_NM:
+		snpu_nm_dims(variant, &n, &mm);
 		for (r = 0; r < rows; r++) {
 			for (g = 0; g < k; g += mm) {
 				uint32_t len = k - g < mm ? k - g : mm;
@@ -93,10 +91,8 @@ static void snpu_tm_prune(int8_t *w, uint32_t rows, uint32_t k,
 			}
 		}
 		break;
-	}
-	case SNPU_ENC_BLOCK: {
-		uint32_t br = blk[variant][0], bc = blk[variant][1];
-
+	case SNPU_ENC_BLOCK:
+		snpu_block_dims(variant, &br, &bc);
 		for (r = 0; r < rows; r += br) {
 			for (c = 0; c < k; c += bc) {
 				uint32_t rr, cc;
@@ -109,7 +105,6 @@ static void snpu_tm_prune(int8_t *w, uint32_t rows, uint32_t k,
 			}
 		}
 		break;
-	}
 	default:
 		break;
 	}
