@@ -48,6 +48,9 @@ CLEAN_FILES :=
 include firmware_gen/fwgen.mk
 include tests/unit/unit.mk
 include pruner/pruner.mk
+include tests/unit/graph.mk
+include $(wildcard tests/unit/exec.mk tests/unit/onnx.mk tests/unit/train.mk \
+	tests/unit/prune.mk tests/unit/quant.mk)
 include tests/unit/model.mk
 include tests/unit/engine.mk
 include tests/device/device.mk
@@ -88,14 +91,22 @@ check:
 
 include tests/lint.mk
 
+# Train, prune, quantize and pack on the host; run the packed models on
+# the emulated device in the VM; merge and check (build/demo/report.json).
+DEMO_DIR := $(O)/demo
 demo: all
-	tests/vm/run-vm.sh --kdir $(KDIR) --out $(O)/vm/demo -- tests/vm/demo.sh
+	tests/vm/demo-host.sh $(DEMO_DIR)
+	tests/vm/run-vm.sh --kdir $(KDIR) --out $(O)/vm/demo --timeout 900 \
+		-- env SNPU_DEMO=$(DEMO_DIR) tests/vm/demo.sh
+	/usr/bin/python3 tests/vm/demo-report.py $(DEMO_DIR) $(O)/vm/demo
 
 # Debian packages, installed idempotently: apt runs only when one is missing.
 DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	linux-image-amd64 linux-source-6.1 kmod cpio busybox-static \
 	qemu-system-x86 libdrm-dev libcmocka-dev sparse clang \
-	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev
+	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev \
+	liblapacke-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev \
+	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
