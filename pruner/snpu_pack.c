@@ -18,11 +18,11 @@
  * Copyright (c) 2026 The snpu authors
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "snpu_err.h"
 #include "snpu_crc32.h"
 #include "snpu_model_parse.h"
 #include "snpu_pack.h"
@@ -53,19 +53,6 @@ struct snpu_pack_matrix {
 	uint32_t k;
 };
 
-static void snpu_pack_err(char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void snpu_pack_err(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
 
 static size_t snpu_pack_align8(size_t v)
 {
@@ -174,6 +161,29 @@ static void snpu_pack_csr_walk(const struct snpu_pack_matrix *m,
 	e->weights_size = j;
 }
 
+void snpu_pack_csr_fill(uint8_t *mask, uint32_t rows, uint32_t k)
+{
+	for (uint32_t r = 0; r < rows; r++) {
+		uint8_t *row = mask + (size_t)r * k;
+		int64_t prev = -1;
+
+		/* the same steps as snpu_pack_csr_walk() takes for fillers */
+		for (uint32_t c = 0; c < k; c++) {
+			if (!row[c])
+				continue;
+			if (prev < 0 && c > SNPU_PACK_CSR_MAX_DELTA) {
+				prev = SNPU_PACK_CSR_MAX_DELTA;
+				row[prev] = 1;
+			}
+			while (prev >= 0 && c - prev > SNPU_PACK_CSR_MAX_DELTA) {
+				prev += SNPU_PACK_CSR_MAX_DELTA;
+				row[prev] = 1;
+			}
+			prev = c;
+		}
+	}
+}
+
 static int snpu_pack_csr(const struct snpu_pack_matrix *m,
 			 struct snpu_pack_enc *e, char *err, size_t err_size)
 {
@@ -182,7 +192,7 @@ static int snpu_pack_csr(const struct snpu_pack_matrix *m,
 	snpu_pack_csr_walk(m, e);
 	nnz = e->weights_size;
 	if (nnz > SNPU_MODEL_MAX_SIZE) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u: %zu CSR entries do not fit a model",
 			      m->layer, nnz);
 		return -EINVAL;
@@ -210,7 +220,7 @@ static int snpu_pack_nm_enc(const struct snpu_pack_matrix *m, uint32_t variant,
 	e->meta_size = (size_t)m->rows * groups;
 	e->weights_size = e->meta_size * n;
 	if (e->weights_size > SNPU_MODEL_MAX_SIZE) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u: N:M weights of %zu bytes do not fit a model",
 			      m->layer, e->weights_size);
 		return -EINVAL;
@@ -231,7 +241,7 @@ static int snpu_pack_nm_enc(const struct snpu_pack_matrix *m, uint32_t variant,
 				}
 			}
 			if (kept > n) {
-				snpu_pack_err(err, err_size,
+				snpu_errf(err, err_size,
 					      "layer %u: row %u, group %u (columns %u..%u) has %u nonzero weights; N:M %u:%u keeps at most %u",
 					      m->layer, r, g, g * mm,
 					      g * mm + mm - 1, kept, n, mm, n);
@@ -276,7 +286,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 	nbr = (m->rows + br - 1) / br;
 	nbc = (m->k + bc - 1) / bc;
 	if (nbc > 0xffff) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u: k = %u needs %u block columns of %u; the 16-bit block index allows 65535",
 			      m->layer, m->k, nbc, bc);
 		return -EINVAL;
@@ -296,7 +306,7 @@ static int snpu_pack_block_enc(const struct snpu_pack_matrix *m,
 	e->weights_size = nblocks * br * bc;
 	e->meta_size = 4 * ((size_t)nbr + 1) + 2 * nblocks;
 	if (e->weights_size > SNPU_MODEL_MAX_SIZE) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u: %zu blocks do not fit a model",
 			      m->layer, nblocks);
 		return -EINVAL;
@@ -347,13 +357,13 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 	uint32_t n, m;
 
 	if (l->op >= SNPU_OP_COUNT) {
-		snpu_pack_err(err, err_size, "layer %u: unknown op %u", i,
+		snpu_errf(err, err_size, "layer %u: unknown op %u", i,
 			      l->op);
 		return -EINVAL;
 	}
 	if (l->input >= model->n_tensors || l->output >= model->n_tensors ||
 	    (l->op == SNPU_OP_ADD && l->input2 >= model->n_tensors)) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): tensor index out of range (%u tensors)",
 			      i, snpu_pack_op_name(l->op), model->n_tensors);
 		return -EINVAL;
@@ -363,13 +373,13 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		return 0;
 
 	if (!l->weights || !l->bias || !l->mult || !l->shift) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): weights, bias, mult and shift are required",
 			      i, snpu_pack_op_name(l->op));
 		return -EINVAL;
 	}
 	if (!l->out_channels || l->out_channels > SNPU_MODEL_MAX_DIM) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): out_channels %u not in 1..%u", i,
 			      snpu_pack_op_name(l->op), l->out_channels,
 			      SNPU_MODEL_MAX_DIM);
@@ -379,7 +389,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 	case SNPU_ENC_DENSE:
 	case SNPU_ENC_CSR:
 		if (l->variant) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "layer %u (%s): variant %u given for an encoding without variants",
 				      i, snpu_pack_op_name(l->op), l->variant);
 			return -EINVAL;
@@ -387,7 +397,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		break;
 	case SNPU_ENC_NM:
 		if (!snpu_nm_dims(l->variant, &n, &m)) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "layer %u (%s): unknown N:M pattern %u", i,
 				      snpu_pack_op_name(l->op), l->variant);
 			return -EINVAL;
@@ -395,14 +405,14 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		break;
 	case SNPU_ENC_BLOCK:
 		if (!snpu_block_dims(l->variant, &n, &m)) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "layer %u (%s): unknown block shape %u", i,
 				      snpu_pack_op_name(l->op), l->variant);
 			return -EINVAL;
 		}
 		break;
 	default:
-		snpu_pack_err(err, err_size, "layer %u (%s): unknown encoding %u",
+		snpu_errf(err, err_size, "layer %u (%s): unknown encoding %u",
 			      i, snpu_pack_op_name(l->op), l->encoding);
 		return -EINVAL;
 	}
@@ -412,7 +422,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		kk = (uint64_t)in->h * in->w * in->c;
 	} else {
 		if (!l->groups || in->c % l->groups) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "layer %u (conv2d): groups %u does not divide the %u input channels",
 				      i, l->groups, in->c);
 			return -EINVAL;
@@ -420,7 +430,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		kk = (uint64_t)l->kernel_h * l->kernel_w * (in->c / l->groups);
 	}
 	if (!kk || kk > SNPU_MODEL_MAX_K) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): weight matrix width k = %llu not in 1..%u",
 			      i, snpu_pack_op_name(l->op),
 			      (unsigned long long)kk,
@@ -428,7 +438,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		return -EINVAL;
 	}
 	if ((uint64_t)l->out_channels * kk > SNPU_MODEL_MAX_SIZE) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): %u x %llu weight matrix exceeds the %u-byte model limit",
 			      i, snpu_pack_op_name(l->op), l->out_channels,
 			      (unsigned long long)kk, SNPU_MODEL_MAX_SIZE);
@@ -462,7 +472,7 @@ static int snpu_pack_encode(const struct snpu_pack_layer *l, uint32_t i,
 		break;
 	}
 	if (ret == -ENOMEM)
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "layer %u (%s): out of memory encoding the weights",
 			      i, snpu_pack_op_name(l->op));
 	return ret;
@@ -611,7 +621,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 	if (!model || !model->tensors || !model->layers ||
 	    model->n_tensors < 2 || model->n_tensors > SNPU_MODEL_MAX_TENSORS ||
 	    model->n_layers < 1 || model->n_layers > SNPU_MODEL_MAX_LAYERS) {
-		snpu_pack_err(err, err_size,
+		snpu_errf(err, err_size,
 			      "model needs 2..%u tensors and 1..%u layers",
 			      SNPU_MODEL_MAX_TENSORS, SNPU_MODEL_MAX_LAYERS);
 		return -EINVAL;
@@ -621,21 +631,21 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 
 		if (!t->h || !t->w || !t->c || t->h > SNPU_MODEL_MAX_DIM ||
 		    t->w > SNPU_MODEL_MAX_DIM || t->c > SNPU_MODEL_MAX_DIM) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "tensor %u: dimensions %ux%ux%u not in 1..%u",
 				      i, t->h, t->w, t->c, SNPU_MODEL_MAX_DIM);
 			return -EINVAL;
 		}
 		if ((uint64_t)t->h * t->w * t->c >
 		    SNPU_MODEL_MAX_TENSOR_BYTES) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "tensor %u: %ux%ux%u is over the %u-byte tensor limit",
 				      i, t->h, t->w, t->c,
 				      SNPU_MODEL_MAX_TENSOR_BYTES);
 			return -EINVAL;
 		}
 		if (t->zero_point < -128 || t->zero_point > 127) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "tensor %u: zero point %d is not an int8",
 				      i, t->zero_point);
 			return -EINVAL;
@@ -644,7 +654,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 
 	encs = calloc(model->n_layers, sizeof(*encs));
 	if (!encs) {
-		snpu_pack_err(err, err_size, "out of memory");
+		snpu_errf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
 
@@ -679,7 +689,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 		off = snpu_pack_align8(off + 8 * oc);
 		st.params += snpu_pack_align8(4 * oc) + 8 * oc;
 		if (off > SNPU_MODEL_MAX_SIZE) {
-			snpu_pack_err(err, err_size,
+			snpu_errf(err, err_size,
 				      "layer %u (%s): model grows past the %u-byte limit",
 				      i, snpu_pack_op_name(l->op),
 				      SNPU_MODEL_MAX_SIZE);
@@ -692,7 +702,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 	b = calloc(1, off);
 	view = malloc(sizeof(*view));
 	if (!b || !view) {
-		snpu_pack_err(err, err_size, "out of memory for a %zu-byte model",
+		snpu_errf(err, err_size, "out of memory for a %zu-byte model",
 			      off);
 		ret = -ENOMEM;
 		goto out;
@@ -735,11 +745,11 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 			  snpu_pack_blame(b, off, model, view) : -1;
 
 		if (bad >= 0)
-			snpu_pack_err(err, err_size, "layer %d (%s): %s", bad,
+			snpu_errf(err, err_size, "layer %d (%s): %s", bad,
 				      snpu_pack_op_name(model->layers[bad].op),
 				      msg);
 		else
-			snpu_pack_err(err, err_size, "model rejected: %s", msg);
+			snpu_errf(err, err_size, "model rejected: %s", msg);
 		ret = -EINVAL;
 		goto out;
 	}

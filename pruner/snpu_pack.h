@@ -114,4 +114,19 @@ struct snpu_pack_stats {
 int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 	      struct snpu_pack_stats *stats, char *err, size_t err_size);
 
+/**
+ * snpu_pack_csr_fill() - keep the weights CSR would store as fillers
+ * @mask: rows x k, nonzero = kept; changed in place.
+ * @rows: rows.
+ * @k: columns.
+ *
+ * SNPU_ENC_CSR bridges a gap of more than 15 columns with filler entries
+ * of value 0 (uapi/snpu_model.h). A filler costs as many bytes as a
+ * weight, so keeping the real weight at each filler position is free:
+ * this marks those positions kept. The packed size of the mask's pattern
+ * is unchanged (as long as every kept weight stays nonzero after
+ * quantization); the model keeps more weights.
+ */
+void snpu_pack_csr_fill(uint8_t *mask, uint32_t rows, uint32_t k);
+
 #endif /* SNPU_PACK_H */

@@ -392,6 +392,53 @@ static void snpu_pack_csr_bridges_long_gaps_with_fillers(void **state)
 	free(f.w);
 }
 
+/* Keeping the weights at filler positions costs no packed byte. */
+static void snpu_pack_csr_fill_keeps_fillers_for_free(void **state)
+{
+	const uint32_t oc = 16, k = 300;
+	struct snpu_pack_stats st0, st1;
+	char err[ERR_SIZE];
+	struct fc_model f;
+	uint8_t *blob, *mask = malloc((size_t)oc * k);
+	uint64_t nz0, nz1;
+	size_t size0, size1, i;
+
+	assert_non_null(mask);
+	fc_model_init(&f, oc, k, SNPU_ENC_CSR, 0);
+	/* about 4 % density: most gaps need fillers */
+	for (i = 0; i < (size_t)oc * k; i++)
+		f.w[i] = rnd() % 25 == 0 ? rnd_nonzero() : 0;
+	/* row 0: only the last column; row 1: nothing */
+	memset(f.w, 0, 2 * k);
+	f.w[k - 1] = 3;
+	nz0 = count_nonzero(f.w, (size_t)oc * k);
+	assert_int_equal(pack(&f.m, &blob, &size0, &st0, err), 0);
+	free(blob);
+
+	for (i = 0; i < (size_t)oc * k; i++)
+		mask[i] = f.w[i] != 0;
+	snpu_pack_csr_fill(mask, oc, k);
+	/* row 0: fillers at 15, 30, ... 285 become weights; row 1 stays empty */
+	for (i = 0; i < k; i++)
+		assert_int_equal(mask[i], i == k - 1 || (i && i % 15 == 0));
+	for (i = 0; i < k; i++)
+		assert_int_equal(mask[k + i], 0);
+	for (i = 0; i < (size_t)oc * k; i++)
+		if (mask[i] && !f.w[i])
+			f.w[i] = rnd_nonzero();
+	nz1 = count_nonzero(f.w, (size_t)oc * k);
+	assert_true(nz1 > nz0 + nz0 / 4);
+	assert_int_equal(pack(&f.m, &blob, &size1, &st1, err), 0);
+	/* more weights, not one byte more */
+	assert_int_equal(size1, size0);
+	assert_int_equal(st1.values, st0.values);
+	assert_int_equal(st1.index, st0.index);
+	assert_int_equal(LF32(blob, 0, nnz), nz1);
+	free(blob);
+	free(mask);
+	free(f.w);
+}
+
 static void snpu_pack_csr_empty_matrix_has_no_entries(void **state)
 {
 	struct snpu_model_view view;
@@ -663,6 +710,7 @@ int main(void)
 		RT(block_1x16, SNPU_ENC_BLOCK, SNPU_BLOCK_1X16),
 		cmocka_unit_test(snpu_pack_keeps_pruned_zeros_zero),
 		cmocka_unit_test(snpu_pack_csr_bridges_long_gaps_with_fillers),
+		cmocka_unit_test(snpu_pack_csr_fill_keeps_fillers_for_free),
 		cmocka_unit_test(snpu_pack_csr_empty_matrix_has_no_entries),
 		cmocka_unit_test(snpu_pack_nm_fills_groups_deterministically),
 		cmocka_unit_test(snpu_pack_rejects_overfull_nm_group),
