@@ -18,18 +18,24 @@ SNPU_CLI := $(O)/bin/snpu
 
 # Pure parts; the model parser is the one the driver runs (an offline
 # check before a device is opened).
-CLI_PURE_SRCS := cli/npy.c cli/snpu_args.c cli/snpu_io.c
+CLI_PURE_SRCS := cli/npy.c cli/snpu_args.c cli/snpu_args_ml.c cli/snpu_io.c
 CLI_MODEL_SRCS := driver/common/snpu_model_parse.c driver/common/snpu_crc32.c
 CLI_SRCS := cli/snpu.c cli/snpu_info.c cli/snpu_run.c cli/snpu_bench.c \
-	$(CLI_PURE_SRCS)
+	cli/snpu_ml.c $(CLI_PURE_SRCS)
+# The host commands link the pruner library (its sources include the
+# packer) and the independent int8 reference they write reference
+# outputs with.
+CLI_PRUNER_SRCS := $(PRUNER_SRCS) pruner/snpu_report.c tests/ref/snpu_ref.c \
+	$(filter-out $(CLI_MODEL_SRCS),$(COMMON_SRCS))
 CLI_HDRS := $(wildcard cli/*.h) libaccel/include/accel.h \
 	$(wildcard uapi/*.h driver/common/*.h)
-CLI_CFLAGS := $(BASE_CFLAGS) -Icli $(LIBACCEL_CFLAGS)
+CLI_CFLAGS := $(PRUNER_CFLAGS) -Icli -Itests/ref $(LIBACCEL_CFLAGS)
 
-$(SNPU_CLI): $(CLI_SRCS) $(CLI_MODEL_SRCS) $(CLI_HDRS) $(LIBACCEL_A)
+$(SNPU_CLI): $(CLI_SRCS) $(CLI_MODEL_SRCS) $(CLI_PRUNER_SRCS) $(CLI_HDRS) \
+		$(PRUNER_HDRS) $(LIBACCEL_A)
 	@mkdir -p $(@D)
 	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(CLI_MODEL_SRCS) \
-		$(LIBACCEL_A) $(DRM_LIBS) -pthread -lm
+		$(CLI_PRUNER_SRCS) $(LIBACCEL_A) $(DRM_LIBS) $(PRUNER_LIBS)
 
 ALL_TARGETS += $(SNPU_CLI)
 

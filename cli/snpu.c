@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * snpu: the command line of the snpu stack, a thin layer over libaccel.
+ * snpu: the command line of the snpu stack, a thin layer over libaccel
+ * (device commands) and the pruner library (host commands).
  *
  *   snpu info [--json] [--device N|PATH]
  *   snpu run MODEL --input FILE... [--output FILE] [--top-k K] ...
  *   snpu bench MODEL [--runs N] [--batch N] [--queue-depth D] ...
+ *   snpu train --arch lenet300|cnn --output FILE.onnx ...
+ *   snpu prune MODEL.onnx --output FILE.snpu [--sparsity S] ...
+ *   snpu eval MODEL [--outputs FILE.npy --reference FILE.npy] ...
  *
  * Exit codes (snpu_args.h, docs/cli.md): 0 success, 1 runtime failure,
  * 2 usage error, 3 no snpu device, 4 invalid input file or model.
@@ -26,22 +30,6 @@ double snpu_cli_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-void snpu_cli_json_str(FILE *f, const char *s)
-{
-	const unsigned char *p;
-
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 int snpu_cli_exit_code(int err)
@@ -151,6 +139,12 @@ int main(int argc, char **argv)
 		return snpu_cmd_run(&a);
 	case SNPU_CMD_BENCH:
 		return snpu_cmd_bench(&a);
+	case SNPU_CMD_TRAIN:
+		return snpu_cmd_train(&a);
+	case SNPU_CMD_PRUNE:
+		return snpu_cmd_prune(&a);
+	case SNPU_CMD_EVAL:
+		return snpu_cmd_eval(&a);
 	default:
 		return SNPU_EXIT_OK;
 	}

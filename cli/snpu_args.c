@@ -18,15 +18,6 @@
 
 #include "snpu_args.h"
 
-#define SNPU_EXIT_HELP_TEXT \
-	"Exit status:\n" \
-	"  0  success\n" \
-	"  1  runtime failure (the message says why)\n" \
-	"  2  usage error\n" \
-	"  3  no snpu device (driver not loaded, or --device names none)\n" \
-	"  4  invalid input: bad .npy or raw file, wrong size, bad or\n" \
-	"     unsupported model\n"
-
 static const char snpu_usage_main[] =
 	"Usage: snpu [--help] [--version] COMMAND [OPTIONS]\n"
 	"\n"
@@ -36,6 +27,9 @@ static const char snpu_usage_main[] =
 	"  info     list devices, firmware and platform profile\n"
 	"  run      run a packed .snpu model on .npy or raw inputs\n"
 	"  bench    latency and throughput of a packed model\n"
+	"  train    train LeNet-300-100 or a small CNN on Fashion-MNIST (ONNX out)\n"
+	"  prune    prune, quantize and pack an ONNX model (.snpu out)\n"
+	"  eval     accuracy of an ONNX or packed model on Fashion-MNIST\n"
 	"\n"
 	"Run 'snpu COMMAND --help' for a command's options.\n"
 	"\n"
@@ -132,7 +126,7 @@ int snpu_args_device_index(const char *s, int *index)
 	return 1;
 }
 
-static int snpu_args_u32(const char *cmd, const char *opt, const char *s,
+int snpu_args_u32(const char *cmd, const char *opt, const char *s,
 			 uint32_t min, uint32_t max, uint32_t *v, FILE *err)
 {
 	unsigned long long x;
@@ -184,9 +178,26 @@ static int snpu_args_zero_point(const char *s, int32_t *v, FILE *err)
 	return 0;
 }
 
+int snpu_args_float(const char *cmd, const char *opt, const char *s,
+		    float min, float max, float *v, FILE *err)
+{
+	char *end;
+	float x;
+
+	errno = 0;
+	x = strtof(s, &end);
+	if (!*s || errno || *end || !isfinite(x) || x <= min || x >= max) {
+		fprintf(err, "snpu %s: %s needs a number above %g and below %g, not '%s'\n",
+			cmd, opt, min, max, s);
+		return SNPU_EXIT_USAGE;
+	}
+	*v = x;
+	return 0;
+}
+
 /* The message for a '?' or ':' from getopt_long. */
-static int snpu_args_bad_option(const char *cmd, int c, int argc,
-				char **argv, FILE *err)
+int snpu_args_bad_option(const char *cmd, int c, int argc, char **argv,
+			 FILE *err)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
@@ -449,6 +460,12 @@ int snpu_args_parse(int argc, char **argv, struct snpu_args *a, FILE *out,
 		return snpu_args_run(argc - 1, argv + 1, a, out, err);
 	if (!strcmp(cmd, "bench"))
 		return snpu_args_bench(argc - 1, argv + 1, a, out, err);
+	if (!strcmp(cmd, "train"))
+		return snpu_args_train(argc - 1, argv + 1, a, out, err);
+	if (!strcmp(cmd, "prune"))
+		return snpu_args_prune(argc - 1, argv + 1, a, out, err);
+	if (!strcmp(cmd, "eval"))
+		return snpu_args_eval(argc - 1, argv + 1, a, out, err);
 
 	if (cmd[0] == '-')
 		fprintf(err, "snpu: unknown option '%s'\n", cmd);

@@ -20,6 +20,17 @@
 
 #define SNPU_ARGS_MAX_INPUTS	64
 
+/* The closing paragraph of every --help text. */
+#define SNPU_EXIT_HELP_TEXT \
+	"Exit status:\n" \
+	"  0  success\n" \
+	"  1  runtime failure (the message says why)\n" \
+	"  2  usage error\n" \
+	"  3  no snpu device (driver not loaded, or --device names none)\n" \
+	"  4  invalid input: bad .npy or raw file, wrong size, bad or\n" \
+	"     unsupported model, dataset or ONNX file\n"
+
+
 enum snpu_cmd {
 	SNPU_CMD_NONE,
 	SNPU_CMD_HELP,		/* a --help was printed: exit 0 */
@@ -27,6 +38,80 @@ enum snpu_cmd {
 	SNPU_CMD_INFO,
 	SNPU_CMD_RUN,
 	SNPU_CMD_BENCH,
+	SNPU_CMD_TRAIN,
+	SNPU_CMD_PRUNE,
+	SNPU_CMD_EVAL,
+};
+
+#define SNPU_ARGS_MAX_LAYERS	64
+
+/**
+ * struct snpu_ml_args - options of train, prune and eval (host commands)
+ * @data: --data: the Fashion-MNIST folder.
+ * @arch: train --arch ("lenet300", "cnn").
+ * @epochs: --epochs (train; prune: fine-tuning epochs).
+ * @batch: --batch (training mini-batch).
+ * @lr: --lr, 0 for the default.
+ * @optimizer: --optimizer ("sgd", "adam"), NULL for the default.
+ * @seed: --seed.
+ * @criterion: prune --criterion name.
+ * @pattern: prune --pattern ("unstructured", "2:4", "4x4", "channel" ...).
+ * @sparsity: prune --sparsity, 0 to < 1.
+ * @layers: prune --layer NAME=SPARSITY[:PATTERN] overrides.
+ * @n_layers: entries in @layers.
+ * @scope: prune --scope ("layer", "global").
+ * @schedule: prune --schedule ("oneshot", "gradual").
+ * @calib: calibration images (prune).
+ * @calib_method: --calib-method ("minmax", "percentile").
+ * @percentile: --percentile, 0 for the default.
+ * @csr_fill: prune --csr-fill: keep the weights CSR stores fillers for.
+ * @encoding: prune --encoding ("auto", "dense", "csr", "nm", "block").
+ * @export_onnx: prune --export-onnx FILE (the pruned fp32 graph).
+ * @report: prune --report FILE (JSON).
+ * @plot: prune --plot FILE (SVG).
+ * @sweep: prune --sweep S,S,... one-shot sparsities for the plot.
+ * @sweep_criteria: prune --sweep-criteria C,C,... criteria of the sweep
+ *	(default: --criterion).
+ * @test_input: prune --test-input FILE: the quantized test images (.npy).
+ * @ref_output: prune --ref-output FILE: the int8 reference's outputs
+ *	for them (.npy).
+ * @outputs: eval --outputs FILE: outputs of the packed model (e.g. from
+ *	the device with snpu run) to score instead of running it.
+ * @reference: eval --reference FILE: outputs to compare @outputs with.
+ * @limit: --limit: use the first N test images (0: all).
+ * @quiet: --quiet: no progress bars.
+ */
+struct snpu_ml_args {
+	const char *data;
+	const char *arch;
+	uint32_t epochs;
+	uint32_t batch;
+	float lr;
+	const char *optimizer;
+	uint32_t seed;
+	const char *criterion;
+	const char *pattern;
+	float sparsity;
+	const char *layers[SNPU_ARGS_MAX_LAYERS];
+	unsigned int n_layers;
+	const char *scope;
+	const char *schedule;
+	uint32_t calib;
+	const char *calib_method;
+	float percentile;
+	int csr_fill;
+	const char *encoding;
+	const char *export_onnx;
+	const char *report;
+	const char *plot;
+	const char *sweep;
+	const char *sweep_criteria;
+	const char *test_input;
+	const char *ref_output;
+	const char *outputs;
+	const char *reference;
+	uint32_t limit;
+	int quiet;
 };
 
 /**
@@ -50,6 +135,7 @@ enum snpu_cmd {
  * @runs: bench --runs.
  * @warmup: bench --warmup.
  * @queue_depth: bench --queue-depth.
+ * @ml: train, prune and eval options.
  */
 struct snpu_args {
 	enum snpu_cmd cmd;
@@ -70,6 +156,7 @@ struct snpu_args {
 	uint32_t runs;
 	uint32_t warmup;
 	uint32_t queue_depth;
+	struct snpu_ml_args ml;
 };
 
 #define SNPU_BENCH_DEFAULT_RUNS		100
@@ -91,6 +178,23 @@ struct snpu_args {
  */
 int snpu_args_parse(int argc, char **argv, struct snpu_args *a, FILE *out,
 		    FILE *err);
+
+/* The parsers of train, prune and eval (snpu_args_ml.c). */
+int snpu_args_train(int argc, char **argv, struct snpu_args *a, FILE *out,
+		    FILE *err);
+int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
+		    FILE *err);
+int snpu_args_eval(int argc, char **argv, struct snpu_args *a, FILE *out,
+		   FILE *err);
+
+/* Helpers the parsers share: an integer option in [min, max]; a float in
+ * (min, max); the message for getopt's '?' or ':'. */
+int snpu_args_u32(const char *cmd, const char *opt, const char *s,
+		  uint32_t min, uint32_t max, uint32_t *v, FILE *err);
+int snpu_args_float(const char *cmd, const char *opt, const char *s,
+		    float min, float max, float *v, FILE *err);
+int snpu_args_bad_option(const char *cmd, int c, int argc, char **argv,
+			 FILE *err);
 
 /* Device selection of --device: 1 and *index when @s is an index. */
 int snpu_args_device_index(const char *s, int *index);

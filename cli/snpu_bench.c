@@ -187,11 +187,11 @@ int snpu_cmd_bench(const struct snpu_args *a)
 
 	if (a->json) {
 		printf("{\"model\": ");
-		snpu_cli_json_str(stdout, a->model);
+		snpu_report_json_str(stdout, a->model);
 		printf(", \"node\": ");
-		snpu_cli_json_str(stdout, info.node);
+		snpu_report_json_str(stdout, info.node);
 		printf(", \"platform\": ");
-		snpu_cli_json_str(stdout, caps.platform);
+		snpu_report_json_str(stdout, caps.platform);
 		printf(", \"emulated\": %s, \"batch\": %u, \"runs\": %u, \"warmup\": %u, \"queue_depth\": %u,\n",
 		       caps.emulated ? "true" : "false", a->batch, a->runs,
 		       a->warmup, b.depth);

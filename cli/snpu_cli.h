@@ -13,6 +13,7 @@
 
 #include "accel.h"
 #include "snpu_args.h"
+#include "snpu_report.h"
 
 #define SNPU_CLI_VERSION	"0.1.0"
 
@@ -44,11 +45,13 @@ int snpu_cli_load_model(accel_device *dev, const struct accel_device_info *info,
 /* Monotonic time in seconds. */
 double snpu_cli_now(void);
 
-/* Print @s as a JSON string literal. */
-void snpu_cli_json_str(FILE *f, const char *s);
 
 int snpu_cmd_info(const struct snpu_args *a);
 int snpu_cmd_run(const struct snpu_args *a);
 int snpu_cmd_bench(const struct snpu_args *a);
+/* The host commands over the pruner library (snpu_ml.c). */
+int snpu_cmd_train(const struct snpu_args *a);
+int snpu_cmd_prune(const struct snpu_args *a);
+int snpu_cmd_eval(const struct snpu_args *a);
 
 #endif /* SNPU_CLI_H */

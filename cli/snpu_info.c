@@ -68,7 +68,7 @@ static void snpu_info_mask(FILE *f, uint32_t mask,
 		}
 		fputs(n++ ? "," : "", f);
 		if (json)
-			snpu_cli_json_str(f, name);
+			snpu_report_json_str(f, name);
 		else
 			fputs(name, f);
 	}
@@ -78,9 +78,9 @@ static void snpu_info_json(const struct accel_device_info *d,
 			   const struct accel_caps *c, int first)
 {
 	printf("%s\n  {\"node\": ", first ? "" : ",");
-	snpu_cli_json_str(stdout, d->node);
+	snpu_report_json_str(stdout, d->node);
 	printf(", \"platform\": ");
-	snpu_cli_json_str(stdout, c->platform);
+	snpu_report_json_str(stdout, c->platform);
 	printf(", \"emulated\": %s, \"uapi\": \"%u.%u\", \"platform_id\": %u,",
 	       c->emulated ? "true" : "false", c->uapi_major, c->uapi_minor,
 	       c->platform_id);

@@ -144,15 +144,16 @@ static void snpu_args_parse_unknown_command(void **state)
 {
 	struct snpu_args a;
 
-	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune"));
-	assert_err_has("unknown command 'prune'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "compress"));
+	assert_err_has("unknown command 'compress'");
 	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "--frob"));
 	assert_err_has("unknown option '--frob'");
 }
 
 static void snpu_args_parse_every_command_has_help(void **state)
 {
-	static const char *const cmds[] = { "info", "run", "bench" };
+	static const char *const cmds[] = { "info", "run", "bench", "train",
+					    "prune", "eval" };
 	struct snpu_args a;
 	char usage[32];
 	size_t i;
@@ -729,6 +730,115 @@ static void snpu_io_output_write_npy_and_raw(void **state)
 	fclose(null);
 }
 
+/* ---- train, prune, eval -------------------------------------------------- */
+
+static void snpu_args_parse_train_needs_arch_and_output(void **state)
+{
+	struct snpu_args a;
+
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "train", "-o", "m.onnx"));
+	assert_err_has("--arch lenet300|cnn is required");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "train", "--arch", "cnn"));
+	assert_err_has("--output FILE.onnx is required");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "train", "--arch", "vgg",
+						"-o", "m.onnx"));
+	assert_err_has("--arch must be one of lenet300 cnn, not 'vgg'");
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "train", "--arch", "cnn", "-o",
+					     "m.onnx", "--epochs", "3", "--lr",
+					     "0.01", "--optimizer", "sgd",
+					     "--seed", "7"));
+	assert_int_equal(SNPU_CMD_TRAIN, a.cmd);
+	assert_string_equal("cnn", a.ml.arch);
+	assert_int_equal(3, a.ml.epochs);
+	assert_true(a.ml.lr == 0.01f);
+	assert_string_equal("sgd", a.ml.optimizer);
+	assert_int_equal(7, a.ml.seed);
+	assert_string_equal("/usr/share/datasets/fashion-mnist", a.ml.data);
+}
+
+static void snpu_args_parse_prune_defaults_and_options(void **state)
+{
+	struct snpu_args a;
+
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "prune", "m.onnx", "-o",
+					     "m.snpu"));
+	assert_int_equal(SNPU_CMD_PRUNE, a.cmd);
+	assert_string_equal("m.onnx", a.model);
+	assert_true(a.ml.sparsity == 0.5f);
+	assert_string_equal("l1", a.ml.criterion);
+	assert_string_equal("unstructured", a.ml.pattern);
+	assert_string_equal("oneshot", a.ml.schedule);
+	assert_string_equal("auto", a.ml.encoding);
+	assert_int_equal(1024, a.ml.calib);
+	assert_int_equal(0, a.ml.csr_fill);
+	assert_int_equal(SNPU_EXIT_OK,
+			 PARSE(&a, "prune", "m.onnx", "-o", "m.snpu", "-S",
+			       "0.9", "-c", "sparsegpt", "-p", "2:4", "--layer",
+			       "fc3=0.5", "--layer", "conv1=0", "--csr-fill",
+			       "--sweep", "none", "--sweep-criteria",
+			       "l1,wanda", "--calib-method", "percentile"));
+	assert_true(a.ml.sparsity == 0.9f);
+	assert_string_equal("sparsegpt", a.ml.criterion);
+	assert_string_equal("2:4", a.ml.pattern);
+	assert_int_equal(2, a.ml.n_layers);
+	assert_string_equal("conv1=0", a.ml.layers[1]);
+	assert_int_equal(1, a.ml.csr_fill);
+	assert_null(a.ml.sweep);
+	assert_string_equal("l1,wanda", a.ml.sweep_criteria);
+	assert_string_equal("percentile", a.ml.calib_method);
+}
+
+static void snpu_args_parse_prune_errors(void **state)
+{
+	struct snpu_args a;
+
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx"));
+	assert_err_has("--output FILE.snpu is required");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "-o", "m.snpu"));
+	assert_err_has("missing MODEL (an fp32 .onnx file)");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "-S", "1"));
+	assert_err_has("--sparsity needs a number above 0 and below 1, not '1'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "-c", "random"));
+	assert_err_has("--criterion must be one of");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "-p", "3:4"));
+	assert_err_has("not '3:4'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--layer", "fc1"));
+	assert_err_has("--layer needs NAME=SPARSITY[:PATTERN], not 'fc1'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--layer", "fc1=0.5:4:4"));
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--sweep", "0.5,1.5"));
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--sweep-criteria",
+						"l1,bogus"));
+	assert_err_has("not 'bogus'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--ref-output", "r.npy"));
+	assert_err_has("--ref-output needs --test-input");
+}
+
+static void snpu_args_parse_eval(void **state)
+{
+	struct snpu_args a;
+
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "eval", "m.snpu", "--outputs",
+					     "o.npy", "--reference", "r.npy",
+					     "--limit", "100", "--json"));
+	assert_int_equal(SNPU_CMD_EVAL, a.cmd);
+	assert_string_equal("o.npy", a.ml.outputs);
+	assert_int_equal(100, a.ml.limit);
+	assert_int_equal(1, a.json);
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "eval", "m.snpu",
+						"--reference", "r.npy"));
+	assert_err_has("--reference needs --outputs");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "eval"));
+	assert_err_has("missing MODEL");
+}
+
 /* ---- the built tool, when $SNPU_CLI names it ------------------------------ */
 
 /* Run the tool with @args; its stderr into err_text. Exit status. */
@@ -785,6 +895,17 @@ static void snpu_cli_exit_codes_without_device(void **state)
 	write_file(bad, "abc", 3);
 	assert_int_equal(4, RUN_CLI("run", model_path, "--input", bad));
 	assert_err_has("raw input of 3 bytes");
+	/* The host commands: bad files and a missing dataset are exit 4. */
+	assert_int_equal(4, RUN_CLI("eval", "/nonexistent/m.onnx", "--limit",
+				    "10"));
+	assert_err_has("/nonexistent/m.onnx");
+	assert_int_equal(4, RUN_CLI("eval", bad, "--data", "/nonexistent"));
+	assert_err_has("/nonexistent");
+	assert_err_has("dataset-fashion-mnist");
+	assert_int_equal(4, RUN_CLI("prune", bad, "-o", "x.snpu"));
+	assert_int_equal(4, RUN_CLI("eval", model_path, "--limit", "10",
+				    "--outputs", bad));
+	assert_err_has(bad);
 }
 
 int main(void)
@@ -806,6 +927,10 @@ int main(void)
 		cmocka_unit_test_teardown(snpu_args_parse_bench_options, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_bench_errors, test_teardown),
 		cmocka_unit_test(snpu_args_device_index_forms),
+		cmocka_unit_test_teardown(snpu_args_parse_train_needs_arch_and_output, test_teardown),
+		cmocka_unit_test_teardown(snpu_args_parse_prune_defaults_and_options, test_teardown),
+		cmocka_unit_test_teardown(snpu_args_parse_prune_errors, test_teardown),
+		cmocka_unit_test_teardown(snpu_args_parse_eval, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_missing_file, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_invalid, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_newer_format, test_teardown),
