@@ -174,8 +174,10 @@ struct snpu_gnode {
  * @name: graph name.
  * @opset: the ONNX default-domain opset it was written for.
  * @n_tensors: entries in @tensors.
+ * @cap_tensors: allocated entries of @tensors.
  * @tensors: tensor table.
  * @n_nodes: entries in @nodes (topological order).
+ * @cap_nodes: allocated entries of @nodes.
  * @nodes: node table.
  * @n_inputs: graph inputs (computed tensors fed by the caller; constants
  *	are never listed).

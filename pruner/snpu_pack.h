@@ -35,11 +35,38 @@ struct snpu_pack_tensor {
 
 /**
  * struct snpu_pack_layer - one layer; fields as in struct snpu_model_layer
+ * @op: &enum snpu_op.
+ * @encoding: &enum snpu_encoding (FC, conv2d).
+ * @variant: N:M pattern or block shape.
+ * @input: input tensor index.
+ * @input2: second input of ADD.
+ * @output: output tensor index.
+ * @kernel_h: window height.
+ * @kernel_w: window width.
+ * @stride_h: vertical stride.
+ * @stride_w: horizontal stride.
+ * @dilation_h: vertical dilation.
+ * @dilation_w: horizontal dilation.
+ * @pad_top: rows of padding above.
+ * @pad_left: columns of padding to the left.
+ * @pad_bottom: rows of padding below.
+ * @pad_right: columns of padding to the right.
+ * @groups: conv2d groups.
+ * @out_channels: rows of the weight matrix.
  * @weights: dense W[out_channels][k] row-major (FC, conv2d), k as in
  *	snpu_model.h; the packer encodes it with @encoding / @variant.
  * @bias: int32[out_channels].
  * @mult: Q31 requantization multipliers [out_channels].
  * @shift: requantization shifts [out_channels].
+ * @act_min: lower clamp of the output.
+ * @act_max: upper clamp of the output.
+ * @add_left_shift: ADD: input left shift.
+ * @add_in1_mult: ADD: first input multiplier.
+ * @add_in1_shift: ADD: first input shift.
+ * @add_in2_mult: ADD: second input multiplier.
+ * @add_in2_shift: ADD: second input shift.
+ * @add_out_mult: ADD: output multiplier.
+ * @add_out_shift: ADD: output shift.
  *
  * Unused fields must be zero (input2 is ignored unless op is ADD).
  */

@@ -15,7 +15,7 @@ LINT_SCRIPTS := scripts/checkpatch.pl scripts/spelling.txt \
 KERNEL_SRCS := $(filter-out %.mod.c $(CONFTEST_H),$(wildcard driver/*.c driver/*.h \
 	driver/common/*.c driver/common/*.h uapi/*.h))
 # Headers with kernel-doc comments that must be complete.
-KDOC_SRCS := $(wildcard uapi/*.h driver/*.h driver/common/*.h)
+KDOC_SRCS := $(wildcard uapi/*.h driver/*.h driver/common/*.h pruner/*.h)
 
 .PHONY: lint lint-checkpatch lint-sparse lint-kdoc
 
