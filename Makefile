@@ -59,6 +59,7 @@ include tests/vm/vm.mk
 include libaccel/libaccel.mk
 include cli/cli.mk
 include bench/bench.mk
+include examples/examples.mk
 
 .PHONY: all driver deps check check-host lint demo clean
 

@@ -80,3 +80,26 @@ $(CLI_DEVICE_TEST): tests/device/cli_test.c cli/npy.c cli/npy.h $(DEVICE_DEPS)
 		$(DEVICE_LIB_SRCS) $(DRM_LIBS)
 
 ALL_TARGETS += $(CLI_DEVICE_TEST)
+
+# ---- a pruned Fashion-MNIST model for the VM tests ------------------------
+#
+# LeNet-300-100 trained one epoch and pruned one-shot to 80 % with
+# SparseGPT by the tool itself, with the first 2000 test images
+# quantized, the independent int8 reference's outputs for them and the
+# host engine's accuracy: cli_test checks the device (and the libaccel
+# example) against them.
+
+FMNIST_FIXTURE := $(O)/tests/data/fmnist/model.snpu
+
+$(FMNIST_FIXTURE): $(SNPU_CLI)
+	@mkdir -p $(@D)
+	$(SNPU_CLI) train --arch lenet300 --epochs 1 \
+		--output $(@D)/lenet300.onnx --quiet
+	$(SNPU_CLI) prune $(@D)/lenet300.onnx --output $@.tmp --sparsity 0.8 \
+		--criterion sparsegpt \
+		--sweep none --limit 2000 --test-input $(@D)/test.npy \
+		--ref-output $(@D)/ref.npy --quiet >$(@D)/prune.txt
+	$(SNPU_CLI) eval $@.tmp --limit 2000 --json >$(@D)/host.json
+	mv $@.tmp $@
+
+check-vm: $(FMNIST_FIXTURE)

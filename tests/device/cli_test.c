@@ -57,8 +57,9 @@ static char *read_text(const char *path)
 	return s;
 }
 
-/* Run the tool with @args (NULL-terminated). 0, or -errno to start it. */
-static int cli_run(struct cli_result *r, const char *const *args)
+/* Run @prog with @args (NULL-terminated). 0, or -errno to start it. */
+static int prog_run(struct cli_result *r, const char *prog,
+		    const char *const *args)
 {
 	char out[] = "/tmp/cli_test_out_XXXXXX", err[] = "/tmp/cli_test_err_XXXXXX";
 	const char *argv[32];
@@ -66,7 +67,7 @@ static int cli_run(struct cli_result *r, const char *const *args)
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
-	argv[0] = cli_path();
+	argv[0] = prog;
 	for (i = 0; args[i] && i < 30; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
@@ -94,6 +95,12 @@ static int cli_run(struct cli_result *r, const char *const *args)
 	unlink(out);
 	unlink(err);
 	return 0;
+}
+
+/* Run the tool with @args (NULL-terminated). */
+static int cli_run(struct cli_result *r, const char *const *args)
+{
+	return prog_run(r, cli_path(), args);
 }
 
 static void cli_result_free(struct cli_result *r)
@@ -672,6 +679,103 @@ TEST(no_module_bench_exits_3)
 	ASSERT_EQ(0, CLI(&r, "bench", MODEL_PATH, "--runs", "2"));
 	unlink(MODEL_PATH);
 	EXPECT_EQ(3, r.status);
+	cli_result_free(&r);
+}
+
+/* ---- a pruned Fashion-MNIST model (make check trains it on the host) ---- */
+
+/*
+ * tests/device/device.mk makes FMNIST_DIR/model.snpu: LeNet-300-100
+ * trained one epoch and pruned to 90 % with snpu train / snpu prune,
+ * with the first FMNIST_IMAGES test images quantized (test.npy), the
+ * independent int8 reference's outputs for them (ref.npy) and the host
+ * int8 engine's accuracy on them (host.json).
+ */
+#define FMNIST_DIR	"build/tests/data/fmnist"
+#define FMNIST_IMAGES	"2000"
+#define FMNIST_OUT	"/tmp/cli_test_fmnist_device.npy"
+
+FIXTURE(cli_pruned) {
+	char host_acc[32];
+};
+
+/* The "accuracy": value of a one-line JSON object, as text. */
+static void json_accuracy(const char *json, char *buf, size_t size)
+{
+	const char *p = strstr(json, "\"accuracy\": ");
+
+	snprintf(buf, size, "%.8s", p ? p + 12 : "none");
+}
+
+FIXTURE_SETUP(cli_pruned)
+{
+	char *host;
+
+	ASSERT_EQ(0, access(FMNIST_DIR "/model.snpu", R_OK)) {
+		TH_LOG("%s/model.snpu: not built (make check builds it)",
+		       FMNIST_DIR);
+	}
+	host = read_text(FMNIST_DIR "/host.json");
+	json_accuracy(host, self->host_acc, sizeof(self->host_acc));
+	free(host);
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load("emulate=1 emulate_fw=snpu/edge-max.bin"));
+}
+
+FIXTURE_TEARDOWN(cli_pruned)
+{
+	unlink(FMNIST_OUT);
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
+/* Every output of the device equals the independent int8 reference's. */
+TEST_F(cli_pruned, device_outputs_equal_int8_reference)
+{
+	char acc[32];
+	struct cli_result r;
+
+	ASSERT_EQ(0, CLI(&r, "run", FMNIST_DIR "/model.snpu", "--input",
+			 FMNIST_DIR "/test.npy", "--output", FMNIST_OUT));
+	ASSERT_EQ(0, r.status) {
+		TH_LOG("snpu run: %s", r.err);
+	}
+	cli_result_free(&r);
+	ASSERT_EQ(0, CLI(&r, "eval", FMNIST_DIR "/model.snpu", "--outputs",
+			 FMNIST_OUT, "--reference", FMNIST_DIR "/ref.npy",
+			 "--limit", FMNIST_IMAGES, "--json"));
+	EXPECT_EQ(0, r.status) {
+		TH_LOG("snpu eval: %s%s", r.out, r.err);
+	}
+	EXPECT_NE(NULL, strstr(r.out, "\"matches_reference\": " FMNIST_IMAGES "}")) {
+		TH_LOG("%s", r.out);
+	}
+	/* the device's accuracy is the host int8 engine's */
+	json_accuracy(r.out, acc, sizeof(acc));
+	EXPECT_STREQ(self->host_acc, acc);
+	cli_result_free(&r);
+}
+
+/* The libaccel example classifies as well as the host int8 engine. */
+TEST_F(cli_pruned, fmnist_example_matches_host_accuracy)
+{
+	const char *prog = "build/bin/fmnist_classify";
+	struct cli_result r;
+	char want[64];
+
+	ASSERT_EQ(0, access(prog, X_OK));
+	ASSERT_EQ(0, prog_run(&r, prog, (const char *const[]){
+		FMNIST_DIR "/model.snpu", "/usr/share/datasets/fashion-mnist",
+		FMNIST_IMAGES, NULL }));
+	EXPECT_EQ(0, r.status) {
+		TH_LOG("%s: %s", prog, r.err);
+	}
+	/* "accuracy 81.25 % on 2000 images" from host.json's 0.812500 */
+	snprintf(want, sizeof(want), "accuracy %.2f %% on " FMNIST_IMAGES " images",
+		 100 * strtod(self->host_acc, NULL));
+	EXPECT_NE(NULL, strstr(r.out, want)) {
+		TH_LOG("want '%s' in: %s", want, r.out);
+	}
+	EXPECT_NE(NULL, strstr(r.out, "image 0: "));
 	cli_result_free(&r);
 }
 
