@@ -30,3 +30,10 @@ bench: $(BENCH_ENGINE)
 		$(BENCH_ENGINE) --json=$(BENCH_JSON) $(BENCH_ARGS)
 
 ALL_TARGETS += $(BENCH_ENGINE)
+
+# The one-shot pruning table of docs/pruner.md: magnitude, Wanda and
+# SparseGPT at 50/60/70/80 % on LeNet-300-100 (Fashion-MNIST, int8 packed
+# accuracy), regenerated into docs/oneshot-table.md and docs/oneshot.svg.
+.PHONY: oneshot-table
+oneshot-table: $(SNPU_CLI)
+	bench/oneshot-table.sh $(O)/oneshot
