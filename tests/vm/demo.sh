@@ -58,6 +58,10 @@ for m in lenet300 cnn; do
 		--reference "$demo/$m-ref.npy" --json >"$out/$m-device.json"
 done
 
+echo
+echo "== snpu bench lenet300.snpu on the edge-max device"
+"$cli" bench "$demo/lenet300.snpu" --device 2 --runs 50
+
 rmmod snpu
 
 echo
