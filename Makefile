@@ -60,6 +60,7 @@ include libaccel/libaccel.mk
 include cli/cli.mk
 include bench/bench.mk
 include examples/examples.mk
+include dts/dts.mk
 
 .PHONY: all driver deps check check-host lint demo clean
 
@@ -107,7 +108,8 @@ DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	qemu-system-x86 libdrm-dev libcmocka-dev sparse clang \
 	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev \
 	liblapacke-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev \
-	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx
+	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx \
+	dt-schema device-tree-compiler
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
