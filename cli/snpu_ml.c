@@ -34,6 +34,8 @@
 /* Samples per executor run when evaluating. */
 #define SNPU_ML_EVAL_BATCH	256
 
+#define SNPU_ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- progress ------------------------------------------------------------ */
 
 /**
@@ -136,6 +138,43 @@ static void snpu_ml_quant_opts(const struct snpu_ml_args *m,
 	q->fix_input = true;
 	q->input_scale = 1.0f / 255.0f;
 	q->input_zero_point = -128;
+}
+
+/*
+ * --encoding other than auto: that encoding for every pruned layer, with
+ * the layer's own N:M pattern or block shape (2:4 and 1x4 otherwise);
+ * layers left dense stay AUTO. NULL for auto (or on allocation failure,
+ * reported as -ENOMEM through @ret).
+ */
+static struct snpu_quant_layer_opts *
+snpu_ml_encodings(const struct snpu_ml_args *m,
+		  const struct snpu_prune_spec *specs, int n, int *ret)
+{
+	static const char *const names[] = { "dense", "csr", "nm", "block" };
+	struct snpu_quant_layer_opts *l;
+	uint32_t enc = SNPU_QUANT_ENC_AUTO;
+
+	*ret = 0;
+	for (uint32_t i = 0; i < SNPU_ML_ARRAY_SIZE(names); i++)
+		if (!strcmp(m->encoding, names[i]))
+			enc = i;
+	if (enc == SNPU_QUANT_ENC_AUTO)
+		return NULL;
+	l = calloc((size_t)n, sizeof(*l));
+	if (!l) {
+		*ret = -ENOMEM;
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		l[i].encoding = specs[i].skip ? SNPU_QUANT_ENC_AUTO : enc;
+		if (enc == SNPU_ENC_NM)
+			l[i].variant = specs[i].gran == SNPU_GRAN_NM ?
+				       specs[i].variant : SNPU_NM_2_4;
+		else if (enc == SNPU_ENC_BLOCK)
+			l[i].variant = specs[i].gran == SNPU_GRAN_BLOCK ?
+				       specs[i].variant : SNPU_BLOCK_1X4;
+	}
+	return l;
 }
 
 /*
@@ -288,8 +327,6 @@ static const struct {
 	{ "sparsegpt", SNPU_CRIT_SPARSEGPT },
 };
 
-#define SNPU_ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static int snpu_ml_pattern(const char *name, struct snpu_prune_spec *s)
 {
 	for (size_t i = 0; i < SNPU_ML_ARRAY_SIZE(snpu_ml_patterns); i++) {
@@ -325,6 +362,13 @@ static int snpu_ml_specs(const struct snpu_ml_args *m,
 	snpu_ml_pattern(m->pattern, &dflt);
 	for (int j = 0; j < n; j++)
 		specs[j] = dflt;
+	/*
+	 * The last layer's output channels are the model's outputs (the
+	 * classes): --pattern channel leaves them alone unless a --layer
+	 * names that layer.
+	 */
+	if (dflt.gran == SNPU_GRAN_CHANNEL && n)
+		specs[n - 1].skip = true;
 	for (i = 0; i < m->n_layers; i++) {
 		const char *s = m->layers[i], *eq = strchr(s, '=');
 		size_t len = (size_t)(eq - s);
@@ -516,7 +560,10 @@ static int snpu_ml_report_layers(struct snpu_report *r,
 			 l->op == SNPU_OP_FC ? "fc" : "conv2d");
 		rl.rows = l->rows;
 		rl.k = l->k;
-		rl.weights = (uint64_t)l->rows * l->k;
+		/* sparsity counts removed channels too: against the model as given */
+		rl.weights = (int)i < n_dense ?
+			     (uint64_t)dense[i].rows * dense[i].k :
+			     (uint64_t)l->rows * l->k;
 		rl.nonzero = l->nnz;
 		if (l->encoding == SNPU_ENC_NM)
 			snprintf(rl.encoding, sizeof(rl.encoding), "nm %s",
@@ -675,6 +722,8 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	struct snpu_ml_prune p = { .m = m };
 	struct snpu_graph *g = NULL, *dense = NULL;
 	struct snpu_wview *views = NULL;
+	struct snpu_quant_layer_opts *encs = NULL;
+	struct snpu_quant_opts qo;
 	struct snpu_qmodel *q = NULL;
 	struct snpu_pack_stats st;
 	struct snpu_report r;
@@ -733,6 +782,14 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	if (ret)
 		goto out;
 	snpu_ml_quant_opts(m, &p.qo);
+	qo = p.qo;
+	encs = snpu_ml_encodings(m, p.specs, n_views, &ret);
+	if (ret) {
+		ret = SNPU_EXIT_FAIL;
+		goto out;
+	}
+	qo.layers = encs;
+	qo.n_layers = encs ? (uint32_t)n_views : 0;
 	snprintf(r.method, sizeof(r.method),
 		 "%s, %s%s, %s scope, %s%s, sparsity %.2f, %s calibration on %u images",
 		 m->criterion, m->pattern, m->csr_fill ? " + CSR fillers" : "",
@@ -774,7 +831,7 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	}
 	ret = snpu_ml_fp32_accuracy(g, &p.test, &r.pruned_fp32_accuracy);
 	if (!ret)
-		ret = snpu_ml_int8(g, &p.qo, &p.calib, &p.test, &q, &blob,
+		ret = snpu_ml_int8(g, &qo, &p.calib, &p.test, &q, &blob,
 				   &size, &st, &acc);
 	if (ret) {
 		ret = SNPU_EXIT_FAIL;
@@ -826,6 +883,7 @@ out:
 	snpu_qmodel_free(q);
 	free(blob);
 	free(p.specs);
+	free(encs);
 	snpu_wviews_free(views, n_views > 0 ? n_views : 0);
 	snpu_graph_free(dense);
 	snpu_graph_free(g);

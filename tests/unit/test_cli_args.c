@@ -845,7 +845,7 @@ static void snpu_args_parse_eval(void **state)
 static int run_cli(const char *const *args)
 {
 	const char *cli = getenv("SNPU_CLI");
-	char errfile[300], *argv[16];
+	char errfile[300], *argv[32];
 	size_t size;
 	void *buf;
 	pid_t pid;
@@ -853,8 +853,10 @@ static int run_cli(const char *const *args)
 
 	tpath(errfile, sizeof(errfile), "stderr.txt");
 	argv[0] = (char *)cli;
-	for (i = 0; args[i]; i++)
+	for (i = 0; args[i]; i++) {
+		assert_true(i < 30);
 		argv[i + 1] = (char *)args[i];
+	}
 	argv[i + 1] = NULL;
 	pid = fork();
 	assert_true(pid >= 0);
@@ -908,6 +910,43 @@ static void snpu_cli_exit_codes_without_device(void **state)
 	assert_err_has(bad);
 }
 
+/* snpu train, then prune with explicit encodings and channel removal. */
+static void snpu_cli_prune_encodings_and_channels(void **state)
+{
+	char onnx[256], out[256];
+
+	if (!getenv("SNPU_CLI") || access(getenv("SNPU_CLI"), X_OK)) {
+		print_message("SNPU_CLI not set: the tool itself is not run\n");
+		skip();
+	}
+	if (access("/usr/share/datasets/fashion-mnist", R_OK)) {
+		print_message("dataset-fashion-mnist not installed (make deps)\n");
+		skip();
+	}
+	tpath(onnx, sizeof(onnx), "lenet.onnx");
+	tpath(out, sizeof(out), "lenet.snpu");
+	assert_int_equal(0, RUN_CLI("train", "--arch", "lenet300", "--epochs",
+				    "1", "--batch", "256", "-o", onnx, "-q"));
+	/* 2:4 zeros packed as N:M on request */
+	assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-p", "2:4",
+				    "--encoding", "nm", "--limit", "100",
+				    "--calib", "64", "--sweep", "none", "-q"));
+	/* unstructured zeros do not fit N:M: a clear error, no file */
+	unlink(out);
+	assert_int_equal(1, RUN_CLI("prune", onnx, "-o", out, "-S", "0.5",
+				    "--encoding", "nm", "--limit", "100",
+				    "--calib", "64", "--sweep", "none", "-q"));
+	assert_err_has("N:M 2:4 keeps at most 2");
+	assert_int_not_equal(0, access(out, F_OK));
+	/* channel removal leaves the classifier's outputs alone */
+	assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-p", "channel",
+				    "-c", "entropy", "-S", "0.3", "--limit",
+				    "100", "--calib", "64", "--sweep", "none",
+				    "-q"));
+	unlink(onnx);
+	unlink(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -931,6 +970,7 @@ int main(void)
 		cmocka_unit_test_teardown(snpu_args_parse_prune_defaults_and_options, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_prune_errors, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_eval, test_teardown),
+		cmocka_unit_test_teardown(snpu_cli_prune_encodings_and_channels, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_missing_file, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_invalid, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_newer_format, test_teardown),
