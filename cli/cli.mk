@@ -60,7 +60,7 @@ $(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) \
 
 # SNPU_CLI lets test_cli_args also run the built tool (no device needed).
 .PHONY: check-cli
-check-cli: $(CLI_UNIT_TESTS) $(SNPU_CLI)
+check-cli: $(CLI_UNIT_TESTS) $(SNPU_CLI) $(FW_IMAGES)
 	@fail=0; for t in $(CLI_UNIT_TESTS); do \
 		echo "== $$t"; \
 		SNPU_CLI=$(SNPU_CLI) $$t || { echo "FAILED: $$t" >&2; fail=1; }; \

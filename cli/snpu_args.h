@@ -65,6 +65,7 @@ enum snpu_cmd {
  * @calib_method: --calib-method ("minmax", "percentile").
  * @percentile: --percentile, 0 for the default.
  * @csr_fill: prune --csr-fill: keep the weights CSR stores fillers for.
+ * @target: prune --target FIRMWARE.bin: the platform to pack for.
  * @encoding: prune --encoding ("auto", "dense", "csr", "nm", "block").
  * @export_onnx: prune --export-onnx FILE (the pruned fp32 graph).
  * @report: prune --report FILE (JSON).
@@ -100,6 +101,7 @@ struct snpu_ml_args {
 	const char *calib_method;
 	float percentile;
 	int csr_fill;
+	const char *target;
 	const char *encoding;
 	const char *export_onnx;
 	const char *report;

@@ -50,6 +50,7 @@ static const char snpu_usage_prune[] =
 	"                  [--sweep S,S,...] [--sweep-criteria C,C,...]\n"
 	"                  [--export-onnx FILE] [--data DIR]\n"
 	"                  [--test-input FILE.npy] [--ref-output FILE.npy]\n"
+	"                  [--target FIRMWARE.bin] [--csr-fill]\n"
 	"\n"
 	"Prune an fp32 ONNX model, quantize it to int8 with calibration on\n"
 	"training images, pack it into the device format and report what it\n"
@@ -76,6 +77,9 @@ static const char snpu_usage_prune[] =
 	"      --calib-method M    minmax or percentile (default minmax)\n"
 	"      --percentile P      percentile of |x| kept by percentile\n"
 	"                          calibration (default 99.99)\n"
+	"      --target FW.bin     pack for this platform (a firmware image, e.g.\n"
+	"                          build/firmware/snpu/edge-tiny.bin): only its\n"
+	"                          encodings, and report cycles per inference\n"
 	"      --csr-fill          unstructured: also keep the weights where CSR\n"
 	"                          would store a zero filler (free: same bytes)\n"
 	"      --encoding E        auto (the smallest the pattern allows),\n"
@@ -136,6 +140,7 @@ enum {
 	SNPU_OPT_SWEEP,
 	SNPU_OPT_SWEEP_CRITERIA,
 	SNPU_OPT_CSR_FILL,
+	SNPU_OPT_TARGET,
 	SNPU_OPT_EXPORT_ONNX,
 	SNPU_OPT_TEST_INPUT,
 	SNPU_OPT_REF_OUTPUT,
@@ -380,6 +385,7 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 		{ "percentile", required_argument, NULL, SNPU_OPT_PERCENTILE },
 		{ "encoding", required_argument, NULL, SNPU_OPT_ENCODING },
 		{ "csr-fill", no_argument, NULL, SNPU_OPT_CSR_FILL },
+		{ "target", required_argument, NULL, SNPU_OPT_TARGET },
 		{ "report", required_argument, NULL, SNPU_OPT_REPORT },
 		{ "plot", required_argument, NULL, SNPU_OPT_PLOT },
 		{ "sweep", required_argument, NULL, SNPU_OPT_SWEEP },
@@ -480,6 +486,9 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 			break;
 		case SNPU_OPT_CSR_FILL:
 			m->csr_fill = 1;
+			break;
+		case SNPU_OPT_TARGET:
+			m->target = optarg;
 			break;
 		case SNPU_OPT_REPORT:
 			m->report = optarg;

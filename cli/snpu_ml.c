@@ -23,6 +23,8 @@
 #include "npy.h"
 #include "snpu_cli.h"
 #include "snpu_dataset.h"
+#include "snpu_engine.h"
+#include "snpu_fw_parse.h"
 #include "snpu_io.h"
 #include "snpu_onnx.h"
 #include "snpu_prune.h"
@@ -206,6 +208,50 @@ static int snpu_ml_int8(const struct snpu_graph *g,
 		*q = NULL;
 		*blob = NULL;
 	}
+	return ret;
+}
+
+/* Images whose batch-1 cycles are averaged for the report. */
+#define SNPU_ML_CYCLE_IMAGES	100
+
+/*
+ * Cycles per inference of a packed model on @plat: the engine with the
+ * platform's cost table (the one the device counts with), one image per
+ * job as an application classifying a stream would run it, averaged over
+ * the first test images (zero-activation skipping makes it data
+ * dependent). A model the platform cannot run is an error.
+ */
+static int snpu_ml_cycles(const struct snpu_qmodel *q, const void *blob,
+			  size_t size, const struct snpu_platform *plat,
+			  const struct snpu_dataset *test, double *cycles)
+{
+	const struct snpu_pack_tensor *in = snpu_qmodel_input(q);
+	const struct snpu_pack_tensor *o = snpu_qmodel_output(q);
+	uint32_t n = test->n < SNPU_ML_CYCLE_IMAGES ? test->n :
+		     SNPU_ML_CYCLE_IMAGES;
+	size_t in_bytes = (size_t)in->h * in->w * in->c;
+	size_t sample = (size_t)test->c * test->h * test->w;
+	struct snpu_int8_runner *run = NULL;
+	int8_t *x = malloc(in_bytes), *y = malloc((size_t)o->h * o->w * o->c);
+	struct snpu_counters c;
+	char err[512] = "out of memory";
+	uint64_t sum = 0;
+	int ret = -ENOMEM;
+
+	if (x && y)
+		ret = snpu_int8_runner_new(blob, size, plat, &run, err,
+					   sizeof(err));
+	for (uint32_t i = 0; !ret && i < n; i++) {
+		snpu_qmodel_quantize_input(q, test->x + i * sample, 1, x);
+		ret = snpu_int8_runner_run(run, x, y, 1, &c, err, sizeof(err));
+		sum += c.cycles;
+	}
+	if (ret)
+		fprintf(stderr, "snpu prune: on %s: %s\n", plat->name, err);
+	*cycles = n ? (double)sum / n : 0;
+	snpu_int8_runner_free(run);
+	free(x);
+	free(y);
 	return ret;
 }
 
@@ -409,6 +455,8 @@ static int snpu_ml_specs(const struct snpu_ml_args *m,
  * @opts: pruning options (specs point at @specs).
  * @specs: per-layer specs.
  * @qo: quantization options.
+ * @fw: the --target firmware image's contents.
+ * @plat: &fw.platform with --target, else NULL.
  */
 struct snpu_ml_prune {
 	const struct snpu_ml_args *m;
@@ -416,7 +464,35 @@ struct snpu_ml_prune {
 	struct snpu_prune_opts opts;
 	struct snpu_prune_spec *specs;
 	struct snpu_quant_opts qo;
+	struct snpu_fw_info fw;
+	const struct snpu_platform *plat;
 };
+
+/* --target: the platform of a firmware image, and only its encodings. */
+static int snpu_ml_target(struct snpu_ml_prune *p, const char *path)
+{
+	size_t size;
+	void *image;
+	int ret = snpu_npy_read_file(path, 1u << 20, &image, &size);
+
+	if (ret) {
+		fprintf(stderr, "snpu prune: --target %s: %s\n", path,
+			strerror(-ret));
+		return SNPU_EXIT_INPUT;
+	}
+	ret = snpu_fw_parse(image, size, &p->fw);
+	free(image);
+	if (ret) {
+		fprintf(stderr, "snpu prune: --target %s: not a valid snpu firmware image: %s\n",
+			path, snpu_fw_strerror(ret));
+		return SNPU_EXIT_INPUT;
+	}
+	p->plat = &p->fw.platform;
+	p->qo.allowed_encodings = p->plat->encodings;
+	p->qo.allowed_nm = p->plat->nm_patterns;
+	p->qo.allowed_blocks = p->plat->block_shapes;
+	return 0;
+}
 
 /* Prune @g in place as @p says (one shot or gradual). */
 static int snpu_ml_prune_graph(const struct snpu_ml_prune *p,
@@ -782,6 +858,12 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	if (ret)
 		goto out;
 	snpu_ml_quant_opts(m, &p.qo);
+	if (m->target) {
+		ret = snpu_ml_target(&p, m->target);
+		if (ret)
+			goto out;
+		snprintf(r.target, sizeof(r.target), "%s", p.plat->name);
+	}
 	qo = p.qo;
 	encs = snpu_ml_encodings(m, p.specs, n_views, &ret);
 	if (ret) {
@@ -803,6 +885,9 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	if (!ret)
 		ret = snpu_ml_int8(g, &p.qo, &p.calib, &p.test, &q, &blob,
 				   &size, &st, &r.int8_accuracy);
+	if (!ret && p.plat)
+		ret = snpu_ml_cycles(q, blob, size, p.plat, &p.test,
+				     &r.dense_cycles);
 	snpu_qmodel_free(q);
 	free(blob);
 	q = NULL;
@@ -839,6 +924,11 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	}
 	r.pruned_int8_accuracy = acc;
 	r.total_bytes = size;
+	if (p.plat && snpu_ml_cycles(q, blob, size, p.plat, &p.test,
+				     &r.pruned_cycles)) {
+		ret = SNPU_EXIT_INPUT;
+		goto out;
+	}
 	ret = snpu_ml_report_layers(&r, q, views, n_views, m->encoding);
 	if (!ret) {
 		struct snpu_report_totals t;

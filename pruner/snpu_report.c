@@ -132,6 +132,10 @@ void snpu_report_print(const struct snpu_report *r, FILE *f)
 	if (r->device_matches >= 0)
 		fprintf(f, "  device output equals the int8 reference on %lld of %u images\n",
 			(long long)r->device_matches, r->test_images);
+	if (r->target[0] && r->pruned_cycles > 0)
+		fprintf(f, "\non %s (cost model, batch 1): dense %.0f cycles, pruned %.0f cycles per inference: %.2fx\n",
+			r->target, r->dense_cycles, r->pruned_cycles,
+			r->dense_cycles / r->pruned_cycles);
 }
 
 void snpu_report_json_str(FILE *f, const char *s)
@@ -191,6 +195,16 @@ int snpu_report_write_json(const struct snpu_report *r, FILE *f)
 		(unsigned long long)t.index_bytes,
 		(unsigned long long)t.param_bytes);
 	snpu_json_num(f, "compression", t.compression, false);
+	fputs("  \"target\": ", f);
+	if (r->target[0])
+		snpu_report_json_str(f, r->target);
+	else
+		fputs("null", f);
+	fputs(",\n", f);
+	snpu_json_num(f, "dense_cycles", r->dense_cycles > 0 ?
+		      r->dense_cycles : -1, false);
+	snpu_json_num(f, "pruned_cycles", r->pruned_cycles > 0 ?
+		      r->pruned_cycles : -1, false);
 	snpu_json_num(f, "seconds", r->seconds, false);
 	fputs("  \"layers\": [", f);
 	for (uint32_t i = 0; i < r->n_layers; i++) {

@@ -71,6 +71,10 @@ struct snpu_report_point {
  * @device_matches: test images whose device output equals the int8
  *	reference's byte for byte; negative when not run.
  * @total_bytes: the packed .snpu file, headers and tables included.
+ * @target: platform the model was packed for ("" for any).
+ * @dense_cycles: cycles per inference of the dense int8 model on @target
+ *	(cost model, batch 1, mean over the measured images); 0 if none.
+ * @pruned_cycles: the same for the packed pruned model.
  * @seconds: wall time of the run.
  *
  * Accuracies are 0 to 1; a negative accuracy means "not measured".
@@ -90,6 +94,9 @@ struct snpu_report {
 	double device_accuracy;
 	int64_t device_matches;
 	uint64_t total_bytes;
+	char target[32];
+	double dense_cycles;
+	double pruned_cycles;
 	double seconds;
 };
 

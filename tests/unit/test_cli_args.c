@@ -910,6 +910,9 @@ static void snpu_cli_exit_codes_without_device(void **state)
 	assert_err_has(bad);
 }
 
+/* The firmware images firmware_gen/fwgen.mk builds (tests run from the top). */
+#define TINY_FW "build/firmware/snpu/edge-tiny.bin"
+
 /* snpu train, then prune with explicit encodings and channel removal. */
 static void snpu_cli_prune_encodings_and_channels(void **state)
 {
@@ -938,6 +941,45 @@ static void snpu_cli_prune_encodings_and_channels(void **state)
 				    "--calib", "64", "--sweep", "none", "-q"));
 	assert_err_has("N:M 2:4 keeps at most 2");
 	assert_int_not_equal(0, access(out, F_OK));
+	/* --target: only the platform's encodings; cycles from its cost table */
+	{
+		char rep[256], *json;
+		size_t n;
+		void *buf;
+
+		tpath(rep, sizeof(rep), "report.json");
+		assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-S", "0.8",
+					    "--target", TINY_FW, "--report", rep,
+					    "--limit", "100", "--calib", "64",
+					    "--sweep", "none", "-q"));
+		assert_int_equal(0, snpu_npy_read_file(rep, 1 << 20, &buf, &n));
+		json = realloc(buf, n + 1);
+		json[n] = 0;
+		/* edge-tiny has no CSR: unstructured zeros stay dense, no faster */
+		assert_non_null(strstr(json, "\"target\": \"edge-tiny\""));
+		assert_null(strstr(json, "\"encoding\": \"csr\""));
+		assert_non_null(strstr(json, "\"encoding\": \"dense\""));
+		free(json);
+		assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-p", "2:4",
+					    "--target", TINY_FW, "--report", rep,
+					    "--limit", "100", "--calib", "64",
+					    "--sweep", "none", "-q"));
+		assert_int_equal(0, snpu_npy_read_file(rep, 1 << 20, &buf, &n));
+		json = realloc(buf, n + 1);
+		json[n] = 0;
+		/* 2:4 is what edge-tiny runs sparse */
+		assert_non_null(strstr(json, "\"encoding\": \"nm 2:4\""));
+		assert_non_null(strstr(json, "\"pruned_cycles\": "));
+		free(json);
+		unlink(rep);
+		tpath(rep, sizeof(rep), "bogus.bin");
+		write_file(rep, "not a firmware image", 20);
+		assert_int_equal(4, RUN_CLI("prune", onnx, "-o", out, "--target",
+					    rep, "--limit", "100", "--sweep",
+					    "none", "-q"));
+		unlink(rep);
+		assert_err_has("not a valid snpu firmware image");
+	}
 	/* channel removal leaves the classifier's outputs alone */
 	assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-p", "channel",
 				    "-c", "entropy", "-S", "0.3", "--limit",
