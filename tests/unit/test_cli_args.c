@@ -841,13 +841,25 @@ static void snpu_args_parse_eval(void **state)
 
 /* ---- the built tool, when $SNPU_CLI names it ------------------------------ */
 
+/* A whole text file, NUL-terminated (the caller frees it). */
+static char *slurp(const char *path)
+{
+	size_t size;
+	void *buf;
+	char *text;
+
+	assert_int_equal(0, snpu_npy_read_file(path, 1 << 20, &buf, &size));
+	text = realloc(buf, size + 1);
+	assert_non_null(text);
+	text[size] = '\0';
+	return text;
+}
+
 /* Run the tool with @args; its stderr into err_text. Exit status. */
 static int run_cli(const char *const *args)
 {
 	const char *cli = getenv("SNPU_CLI");
 	char errfile[300], *argv[32];
-	size_t size;
-	void *buf;
 	pid_t pid;
 	int i, status;
 
@@ -870,9 +882,7 @@ static int run_cli(const char *const *args)
 	assert_int_equal(pid, waitpid(pid, &status, 0));
 	assert_true(WIFEXITED(status));
 	free(err_text);
-	assert_int_equal(0, snpu_npy_read_file(errfile, 1 << 20, &buf, &size));
-	err_text = realloc(buf, size + 1);
-	err_text[size] = '\0';
+	err_text = slurp(errfile);
 	return WEXITSTATUS(status);
 }
 
@@ -944,17 +954,13 @@ static void snpu_cli_prune_encodings_and_channels(void **state)
 	/* --target: only the platform's encodings; cycles from its cost table */
 	{
 		char rep[256], *json;
-		size_t n;
-		void *buf;
 
 		tpath(rep, sizeof(rep), "report.json");
 		assert_int_equal(0, RUN_CLI("prune", onnx, "-o", out, "-S", "0.8",
 					    "--target", TINY_FW, "--report", rep,
 					    "--limit", "100", "--calib", "64",
 					    "--sweep", "none", "-q"));
-		assert_int_equal(0, snpu_npy_read_file(rep, 1 << 20, &buf, &n));
-		json = realloc(buf, n + 1);
-		json[n] = 0;
+		json = slurp(rep);
 		/* edge-tiny has no CSR: unstructured zeros stay dense, no faster */
 		assert_non_null(strstr(json, "\"target\": \"edge-tiny\""));
 		assert_null(strstr(json, "\"encoding\": \"csr\""));
@@ -964,9 +970,7 @@ static void snpu_cli_prune_encodings_and_channels(void **state)
 					    "--target", TINY_FW, "--report", rep,
 					    "--limit", "100", "--calib", "64",
 					    "--sweep", "none", "-q"));
-		assert_int_equal(0, snpu_npy_read_file(rep, 1 << 20, &buf, &n));
-		json = realloc(buf, n + 1);
-		json[n] = 0;
+		json = slurp(rep);
 		/* 2:4 is what edge-tiny runs sparse */
 		assert_non_null(strstr(json, "\"encoding\": \"nm 2:4\""));
 		assert_non_null(strstr(json, "\"pruned_cycles\": "));
