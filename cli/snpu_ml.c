@@ -38,6 +38,14 @@
 
 #define SNPU_ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* --encoding names, indexed by enum snpu_encoding; also the report's. */
+static const char *const snpu_ml_enc_names[SNPU_ENC_COUNT] = {
+	[SNPU_ENC_DENSE] = "dense",
+	[SNPU_ENC_CSR] = "csr",
+	[SNPU_ENC_NM] = "nm",
+	[SNPU_ENC_BLOCK] = "block",
+};
+
 /* ---- progress ------------------------------------------------------------ */
 
 /**
@@ -152,13 +160,12 @@ static struct snpu_quant_layer_opts *
 snpu_ml_encodings(const struct snpu_ml_args *m,
 		  const struct snpu_prune_spec *specs, int n, int *ret)
 {
-	static const char *const names[] = { "dense", "csr", "nm", "block" };
 	struct snpu_quant_layer_opts *l;
 	uint32_t enc = SNPU_QUANT_ENC_AUTO;
 
 	*ret = 0;
-	for (uint32_t i = 0; i < SNPU_ML_ARRAY_SIZE(names); i++)
-		if (!strcmp(m->encoding, names[i]))
+	for (uint32_t i = 0; i < SNPU_ENC_COUNT; i++)
+		if (!strcmp(m->encoding, snpu_ml_enc_names[i]))
 			enc = i;
 	if (enc == SNPU_QUANT_ENC_AUTO)
 		return NULL;
@@ -383,6 +390,17 @@ static int snpu_ml_pattern(const char *name, struct snpu_prune_spec *s)
 		}
 	}
 	return -EINVAL;
+}
+
+/* The --pattern name of an N:M pattern or block shape. */
+static const char *snpu_ml_pattern_name(enum snpu_granularity gran,
+					uint32_t variant)
+{
+	for (size_t i = 0; i < SNPU_ML_ARRAY_SIZE(snpu_ml_patterns); i++)
+		if (snpu_ml_patterns[i].gran == gran &&
+		    snpu_ml_patterns[i].variant == variant)
+			return snpu_ml_patterns[i].name;
+	return "?";
 }
 
 static enum snpu_criterion snpu_ml_criterion(const char *name)
@@ -620,9 +638,6 @@ static int snpu_ml_report_layers(struct snpu_report *r,
 				 const struct snpu_wview *dense, int n_dense,
 				 const char *encoding)
 {
-	static const char *const enc[] = { "dense", "csr", "nm", "block" };
-	static const char *const nm[] = { "2:4", "1:4", "2:8" };
-	static const char *const blk[] = { "1x4", "4x4", "1x16" };
 	uint32_t n = snpu_qmodel_layer_count(q);
 
 	for (uint32_t i = 0; i < n; i++) {
@@ -641,15 +656,16 @@ static int snpu_ml_report_layers(struct snpu_report *r,
 			     (uint64_t)dense[i].rows * dense[i].k :
 			     (uint64_t)l->rows * l->k;
 		rl.nonzero = l->nnz;
-		if (l->encoding == SNPU_ENC_NM)
-			snprintf(rl.encoding, sizeof(rl.encoding), "nm %s",
-				 nm[l->variant % 3]);
-		else if (l->encoding == SNPU_ENC_BLOCK)
-			snprintf(rl.encoding, sizeof(rl.encoding), "block %s",
-				 blk[l->variant % 3]);
+		if (l->encoding == SNPU_ENC_NM || l->encoding == SNPU_ENC_BLOCK)
+			snprintf(rl.encoding, sizeof(rl.encoding), "%s %s",
+				 snpu_ml_enc_names[l->encoding],
+				 snpu_ml_pattern_name(l->encoding == SNPU_ENC_NM ?
+						      SNPU_GRAN_NM :
+						      SNPU_GRAN_BLOCK,
+						      l->variant));
 		else
 			snprintf(rl.encoding, sizeof(rl.encoding), "%s",
-				 enc[l->encoding % 4]);
+				 snpu_ml_enc_names[l->encoding % SNPU_ENC_COUNT]);
 		if (l->automatic)
 			snprintf(rl.why, sizeof(rl.why),
 				 "fewest bytes of the %u encodings its zero pattern admits",
