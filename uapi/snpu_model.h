@@ -258,6 +258,7 @@ enum snpu_model_error {
 	SNPU_MODEL_E_UNSUPPORTED_OP,	/* platform lacks this op */
 	SNPU_MODEL_E_UNSUPPORTED_ENCODING, /* platform lacks encoding */
 	SNPU_MODEL_E_UNSUPPORTED_SIZE,	/* too big for the platform */
+	SNPU_MODEL_E_UNSUPPORTED_SRAM,	/* a layer does not fit its SRAM */
 	SNPU_MODEL_E_COUNT
 };
 

@@ -16,7 +16,8 @@
  * kernels serves both ops. The SIMD batch path transposes a tile into a
  * batch-contiguous int16 layout (see snpu_engine_avx2.c); SIMD builds
  * also keep sparse rows in a sliced-ELLPACK form for the batch-1 gather
- * kernel (@off_sell in snpu_engine_impl.h).
+ * kernel (@off_sell in snpu_engine_impl.h), except N:M rows, which keep
+ * a window form for the batch-1 byte-shuffle kernel (@off_nm).
  *
  * Copyright (c) 2026 The snpu authors
  */
@@ -73,6 +74,8 @@ const char *snpu_engine_kernel_name(const void *model, u32 batch)
 			nv = m->tensors[l->out].h * m->tensors[l->out].w;
 		if (snpu_eng_use_avx2() && nv >= SNPU_ENG_BATCH_MIN)
 			return "snpu_qs8_spmm_ukernel_64x2__avx2";
+		if (snpu_eng_use_avx2() && l->off_nm)
+			return "snpu_qs8_fc_nm_ukernel_8x16__avx2";
 		if (snpu_eng_use_avx2() && l->off_sell)
 			return "snpu_qs8_fc_sell_ukernel_8x1__avx2";
 		if (l->sparse)
@@ -358,6 +361,18 @@ static int snpu_eng_setup_layer(const struct snpu_model_view *view,
 	el->sparse = el->enc != SNPU_ENC_DENSE;
 	el->param_bytes = (u64)lv->weights_size + lv->meta_size +
 			  12 * (u64)el->oc;
+#ifdef SNPU_ENG_X86_SIMD
+	if (el->enc == SNPU_ENC_NM) {
+		u32 n, m;
+
+		if (!snpu_nm_dims(lv->variant, &n, &m))
+			return -1;
+		/* M divides the window: a window holds whole groups. */
+		el->nm_kept = n * (SNPU_ENG_NM_WIN / m);
+		el->nm_windows = (el->k + SNPU_ENG_NM_WIN - 1) /
+				 SNPU_ENG_NM_WIN;
+	}
+#endif
 	return 0;
 }
 
@@ -448,7 +463,9 @@ static u32 snpu_eng_take(u64 *cur, u64 bytes)
 /* Does the layer get the sliced-ELLPACK form of its CSR rows? */
 static bool snpu_eng_want_sell(const struct snpu_eng_layer *el)
 {
-	return el->sparse && el->k < 0x10000 && el->ocg >= SNPU_ENG_SELL_C;
+	/* N:M layers have their own batch-1 form instead. */
+	return el->sparse && !el->nm_kept && el->k < 0x10000 &&
+	       el->ocg >= SNPU_ENG_SELL_C;
 }
 
 static u64 snpu_eng_sell_slices(const struct snpu_eng_layer *el)
@@ -528,6 +545,62 @@ static int snpu_eng_build_sell(struct snpu_eng_layer *el, u8 *base)
 	el->sell_steps = (u32)cur;
 	return 0;
 }
+
+/* Bytes of one group's window form of an N:M layer. */
+static u64 snpu_eng_nm_group_bytes(const struct snpu_eng_layer *el)
+{
+	u64 blocks = (el->ocg + SNPU_ENG_NM_ROWS - 1) / SNPU_ENG_NM_ROWS;
+
+	/* kept / 2 steps of 32 bytes per block and window */
+	return blocks * el->nm_windows * el->nm_kept * 16;
+}
+
+/*
+ * Fill the window form and its bias from the CSR arrays and the folded
+ * bias already in @base (see @off_nm in snpu_engine_impl.h).
+ */
+static int snpu_eng_build_nm(struct snpu_eng_layer *el, u8 *base)
+{
+	const u32 *rowptr = (const u32 *)(base + el->off_rowptr);
+	const u32 *col = (const u32 *)(base + el->off_col);
+	const s8 *val = (const s8 *)(base + el->off_val);
+	const s32 *bias = (const s32 *)(base + el->off_bias);
+	s32 *nbias = (s32 *)(base + el->off_nm_bias);
+	u8 *form = base + el->off_nm;
+	u64 gbytes = snpu_eng_nm_group_bytes(el);
+	u32 kept = el->nm_kept, per_lane = 8 / kept;
+	u64 wbytes = (u64)kept * 16;
+	u32 o, j;
+
+	memset(form, 0, gbytes * el->groups);
+	for (o = 0; o < el->oc; o++) {
+		u32 r = o % el->ocg, in_blk = r % SNPU_ENG_NM_ROWS;
+		u32 lane = in_blk / 4, step = in_blk % 4 / per_lane;
+		u32 first = in_blk % 4 % per_lane * kept;
+		u8 *blk = form + gbytes * (o / el->ocg) +
+			  (u64)(r / SNPU_ENG_NM_ROWS) * el->nm_windows * wbytes;
+		u32 win = ~0u, used = 0, sum = 0;
+
+		for (j = rowptr[o]; j < rowptr[o + 1]; j++) {
+			u8 *e;
+
+			if (col[j] / SNPU_ENG_NM_WIN != win) {
+				win = col[j] / SNPU_ENG_NM_WIN;
+				used = 0;
+			}
+			/* N:M rows keep at most @kept per window. */
+			if (used == kept)
+				return -1;
+			e = blk + win * wbytes + 32 * step + 16 * lane +
+			    2 * (first + used++);
+			e[0] = (u8)(col[j] % SNPU_ENG_NM_WIN);
+			e[1] = (u8)val[j];
+			sum += (u32)(s32)val[j];
+		}
+		nbias[o] = (s32)((u32)bias[o] - 128u * sum);
+	}
+	return 0;
+}
 #endif
 
 /* Place a weighted layer's arrays from *@cur on; false on overflow. */
@@ -549,6 +622,13 @@ static bool snpu_eng_place(struct snpu_eng_layer *el, u64 *cur)
 #ifdef SNPU_ENG_X86_SIMD
 	if (snpu_eng_want_sell(el))
 		el->off_sell = snpu_eng_take(cur, snpu_eng_sell_bytes(el));
+	if (el->nm_kept) {
+		el->off_nm_bias = snpu_eng_take(cur, 4 * oc);
+		/* Whole cache lines for the kernel's 32-byte loads. */
+		*cur = (*cur + 63) & ~(u64)63;
+		el->off_nm = snpu_eng_take(cur, snpu_eng_nm_group_bytes(el) *
+					   el->groups);
+	}
 #endif
 	return *cur <= 0xffffffffu;
 }
@@ -611,6 +691,8 @@ static u64 snpu_eng_build(const struct snpu_model_view *view, const u8 *blob,
 #ifdef SNPU_ENG_X86_SIMD
 			if (m && el->off_sell && snpu_eng_build_sell(el, (u8 *)m))
 				return 0;
+			if (m && el->off_nm && snpu_eng_build_nm(el, (u8 *)m))
+				return 0;
 #endif
 			wb = snpu_eng_work_bytes(el->k);
 			if (wb > work)
@@ -665,6 +747,13 @@ size_t snpu_engine_model_size(const void *model)
 	return m ? (size_t)m->size : 0;
 }
 
+u32 snpu_engine_layer_count(const void *model)
+{
+	const struct snpu_eng_model *m = snpu_eng_model(model);
+
+	return m ? m->n_layers : 0;
+}
+
 u32 snpu_engine_input_bytes(const void *model)
 {
 	const struct snpu_eng_model *m = snpu_eng_model(model);
@@ -707,6 +796,20 @@ static u64 snpu_eng_arena(const struct snpu_eng_model *m, u32 t, u32 batch)
 static u64 snpu_eng_scratch(const struct snpu_eng_model *m, u32 batch)
 {
 	return snpu_eng_arena(m, m->n_tensors, batch) + m->work;
+}
+
+const s8 *snpu_engine_tensor(const void *model, u32 t, const s8 *in,
+			     const s8 *out, const void *scratch, u32 batch)
+{
+	const struct snpu_eng_model *m = snpu_eng_model(model);
+
+	if (!m || t >= m->n_tensors || !batch)
+		return NULL;
+	if (t == m->input)
+		return in;
+	if (t == m->output)
+		return out;
+	return (const s8 *)scratch + snpu_eng_arena(m, t, batch);
 }
 
 size_t snpu_engine_scratch_size(const void *model, u32 batch)
@@ -804,6 +907,17 @@ static void snpu_eng_mat(const struct snpu_eng_run *r,
 		mat->sell = (const u32 *)((const u8 *)perm +
 					  SNPU_ENG_ALIGN8(4 * (u64)l->oc));
 	}
+	mat->nm = NULL;
+	mat->nm_bias = NULL;
+	mat->nm_kept = l->nm_kept;
+	mat->nm_windows = l->nm_windows;
+	if (l->off_nm) {
+		u64 blocks = (l->ocg + SNPU_ENG_NM_ROWS - 1) / SNPU_ENG_NM_ROWS;
+
+		mat->nm = r->base + l->off_nm +
+			  g * blocks * l->nm_windows * l->nm_kept * 16;
+		mat->nm_bias = (const s32 *)(r->base + l->off_nm_bias) + row0;
+	}
 	rq->bias = (const s32 *)(r->base + l->off_bias) + row0;
 	rq->mult = (const s32 *)(r->base + l->off_mult) + row0;
 	rq->shift = (const s32 *)(r->base + l->off_shift) + row0;
@@ -818,6 +932,23 @@ static u64 snpu_eng_entries(const struct snpu_eng_mat *mat, u32 r0, u32 r1)
 	if (mat->w)
 		return (u64)(r1 - r0) * mat->k;
 	return mat->rowptr[r1] - mat->rowptr[r0];
+}
+
+/* Outputs of @n consecutive rows from row @r0 on: y[i] for row r0 + i. */
+static void snpu_eng_out_rows(const struct snpu_eng_run *r,
+			      const struct snpu_eng_rq *rq, const s32 *acc,
+			      u32 n, u32 r0, s8 *y)
+{
+	u32 i;
+
+#ifdef SNPU_ENG_X86_SIMD
+	if (r->avx2) {
+		snpu_qs8_requant_rows_ukernel__avx2(n, acc, rq, r0, y);
+		return;
+	}
+#endif
+	for (i = 0; i < n; i++)
+		y[i] = snpu_eng_out(rq, r0 + i, acc[i]);
 }
 
 #ifdef SNPU_ENG_X86_SIMD
@@ -852,6 +983,45 @@ static int snpu_eng_gemv_sell(struct snpu_eng_run *r,
 	}
 	return 0;
 }
+
+/*
+ * One vector against the N:M window form (AVX2 byte shuffles). The
+ * kernel multiplies x + 128, so the rows take the bias that subtracts
+ * 128 times the row sum again; the wrapping sum is the scalar one.
+ */
+static int snpu_eng_gemv_nm(struct snpu_eng_run *r,
+			    const struct snpu_eng_mat *mat,
+			    const struct snpu_eng_rq *rq, const s8 *x, s8 *y)
+{
+	struct snpu_eng_rq nrq = *rq;
+	u64 wbytes = (u64)mat->nm_kept * 16;
+	s32 acc[SNPU_ENG_ROWS];
+	u8 *xu = r->work;
+	u32 r0, n;
+	int ret;
+
+	snpu_qs8_qu8_convert_ukernel__avx2(mat->k, mat->nm_windows *
+					   SNPU_ENG_NM_WIN, x, xu);
+	nrq.bias = mat->nm_bias;
+	/* SNPU_ENG_ROWS is a multiple of SNPU_ENG_NM_ROWS. */
+	for (r0 = 0; r0 < mat->rows; r0 += n) {
+		const u8 *form = mat->nm + (u64)(r0 / SNPU_ENG_NM_ROWS) *
+				 mat->nm_windows * wbytes;
+
+		n = mat->rows - r0;
+		if (n > SNPU_ENG_ROWS)
+			n = SNPU_ENG_ROWS;
+		snpu_qs8_fc_nm_ukernel_8x16__avx2((n + SNPU_ENG_NM_ROWS - 1) /
+						  SNPU_ENG_NM_ROWS,
+						  mat->nm_windows,
+						  mat->nm_kept, xu, form, acc);
+		snpu_eng_out_rows(r, &nrq, acc, n, r0, y + r0);
+		ret = snpu_eng_tick(r, snpu_eng_entries(mat, r0, r0 + n) + n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
 #endif
 
 /* One vector, rows in chunks, scalar kernels (and the AVX2 gemv). */
@@ -864,6 +1034,8 @@ static int snpu_eng_gemv(struct snpu_eng_run *r, const struct snpu_eng_mat *mat,
 #ifdef SNPU_ENG_X86_SIMD
 	s16 *x16 = (s16 *)r->work;
 
+	if (r->avx2 && mat->nm)
+		return snpu_eng_gemv_nm(r, mat, rq, x, y);
 	if (r->avx2 && (mat->w || mat->sell_ptr)) {
 		snpu_qs8_widen_ukernel__avx2(mat->k, x, x16);
 		/* The gather reads one int16 past the last column. */
@@ -902,8 +1074,7 @@ static int snpu_eng_gemv(struct snpu_eng_run *r, const struct snpu_eng_mat *mat,
 				acc[i] = snpu_qs8_fc_dense_ukernel_1x1__scalar(mat->k, x,
 									       w + (u64)i * mat->k);
 		}
-		for (i = 0; i < n; i++)
-			y[r0 + i] = snpu_eng_out(rq, r0 + i, acc[i]);
+		snpu_eng_out_rows(r, rq, acc, n, r0, y + r0);
 		ret = snpu_eng_tick(r, snpu_eng_entries(mat, r0, r0 + n) + n);
 		if (ret)
 			return ret;
@@ -1166,50 +1337,36 @@ static int snpu_eng_add(struct snpu_eng_run *r, const struct snpu_eng_layer *l)
 	return 0;
 }
 
-/* Count the layer's work in the counters and the cost model. */
+/* Count the layer's work with the cost model; add it to @cnt. */
 static void snpu_eng_account(struct snpu_eng_run *r,
 			     const struct snpu_eng_layer *l,
-			     struct snpu_counters *cnt)
+			     struct snpu_counters *cnt, struct snpu_counters *lc)
 {
-	const struct snpu_eng_tensor *ti = &r->m->tensors[l->in];
 	const struct snpu_eng_tensor *to = &r->m->tensors[l->out];
-	u64 outs = (u64)to->bytes * r->batch;
-	u64 rd = (u64)ti->bytes * r->batch, macs = 0;
-	struct snpu_cost_work w = { .op = l->op, .encoding = SNPU_ENC_DENSE };
+	struct snpu_cost_shape s = {
+		.op = l->op,
+		.encoding = SNPU_ENC_DENSE,
+		.in_bytes = r->m->tensors[l->in].bytes,
+		.out_bytes = to->bytes,
+		.window = (u32)l->kh * l->kw,
+	};
+	struct snpu_counters c;
 
-	switch (l->op) {
-	case SNPU_OP_FC:
-	case SNPU_OP_CONV2D: {
-		u64 pos = (l->op == SNPU_OP_FC ? 1 : (u64)to->h * to->w) *
-			  r->batch;
-
-		macs = l->stored * pos - r->skip_act;
-		cnt->macs_skipped_weight += ((u64)l->oc * l->k - l->stored) *
-					    pos;
-		cnt->macs_skipped_act += r->skip_act;
-		rd += l->param_bytes;
-		w.encoding = l->enc;
-		break;
+	if (l->op == SNPU_OP_ADD)
+		s.in2_bytes = r->m->tensors[l->in2].bytes;
+	if (l->op == SNPU_OP_FC || l->op == SNPU_OP_CONV2D) {
+		s.encoding = l->enc;
+		s.positions = l->op == SNPU_OP_FC ? 1 : to->h * to->w;
+		s.rows = l->oc;
+		s.dense = (u64)l->oc * l->k;
+		s.stored = l->stored;
+		s.param_bytes = l->param_bytes;
 	}
-	case SNPU_OP_MAXPOOL:
-	case SNPU_OP_AVGPOOL:
-		macs = outs * l->kh * l->kw;
-		break;
-	case SNPU_OP_ADD:
-		macs = outs;
-		rd += (u64)r->m->tensors[l->in2].bytes * r->batch;
-		break;
-	default:
-		break;
-	}
-	cnt->macs += macs;
-	cnt->bytes_read += rd;
-	cnt->bytes_written += outs;
-	w.outputs = outs;
-	w.macs = macs;
-	w.bytes = rd + outs;
-	if (r->ctx && r->ctx->plat)
-		cnt->cycles += snpu_cost_layer(r->ctx->plat, &w);
+	snpu_cost_count(r->ctx ? r->ctx->plat : NULL, &s, r->batch,
+			r->skip_act, &c);
+	snpu_counters_add(cnt, &c);
+	if (lc)
+		*lc = c;
 }
 
 int snpu_engine_run(const void *model, const s8 *in, s8 *out, u32 batch,
@@ -1225,6 +1382,8 @@ int snpu_engine_run(const void *model, const s8 *in, s8 *out, u32 batch,
 	int ret = 0;
 
 	memset(cnt, 0, sizeof(*cnt));
+	if (ctx && ctx->layers)
+		memset(ctx->layers, 0, sizeof(*ctx->layers) * ctx->n_layers);
 	if (!m)
 		return -SNPU_ENGINE_E_MODEL;
 	if (!batch)
@@ -1276,7 +1435,10 @@ int snpu_engine_run(const void *model, const s8 *in, s8 *out, u32 batch,
 			break;
 		}
 		if (!ret)
-			snpu_eng_account(&r, l, cnt);
+			snpu_eng_account(&r, l, cnt,
+					 ctx && ctx->layers &&
+					 i < ctx->n_layers ?
+					 &ctx->layers[i] : NULL);
 	}
 	if (!ret && m->output == m->input)
 		memcpy(out, in, (size_t)m->tensors[m->output].bytes * batch);

@@ -24,30 +24,10 @@
 #define SNPU_ENGINE_H
 
 #include "snpu_compat.h"
+#include "snpu_cost.h"
 
 struct snpu_model_view;
 struct snpu_platform;
-
-/**
- * struct snpu_counters - what one run did, summed over layers and batch
- * @cycles: engine cycles, from the platform cost table (snpu_cost.h).
- * @macs: multiply-accumulates executed.
- * @macs_skipped_weight: MACs not executed because the weight was pruned
- *	(a dense run of the same layers would have executed them).
- * @macs_skipped_act: MACs not executed because the activation was the
- *	zero point (only on platforms with SNPU_FEAT_ACT_ZERO_SKIP).
- * @bytes_read: bytes the device read: packed weights, metadata, bias and
- *	requantization once per run, and every input activation.
- * @bytes_written: bytes of activations written.
- */
-struct snpu_counters {
-	u64 cycles;
-	u64 macs;
-	u64 macs_skipped_weight;
-	u64 macs_skipped_act;
-	u64 bytes_read;
-	u64 bytes_written;
-};
 
 /**
  * struct snpu_engine_ctx - how a run is carried out
@@ -59,12 +39,17 @@ struct snpu_counters {
  *	-SNPU_ENGINE_E_ABORTED. May be NULL.
  * @yield_data: passed to @yield.
  * @counters: filled by the run (zeroed first); may be NULL.
+ * @layers: if not NULL, entry i receives layer i's own counters (the
+ *	summands of @counters) for the first @n_layers layers.
+ * @n_layers: entries at @layers.
  */
 struct snpu_engine_ctx {
 	const struct snpu_platform *plat;
 	int (*yield)(void *data);
 	void *yield_data;
 	struct snpu_counters *counters;
+	struct snpu_counters *layers;
+	u32 n_layers;
 };
 
 enum snpu_engine_error {
@@ -89,6 +74,19 @@ int snpu_engine_prepare(const struct snpu_model_view *view, const void *blob,
 
 /* Bytes of the prepared model at @model (as returned by prepared_size). */
 size_t snpu_engine_model_size(const void *model);
+
+/*
+ * After a run of @batch samples with @in, @out and @scratch: where tensor
+ * @t (the model's tensor index) is, @batch samples one after the other;
+ * NULL for a bad index. Every tensor keeps its own place in the scratch
+ * arena, so all of them can be read after the run (profiling, the
+ * pruner's activation statistics).
+ */
+const s8 *snpu_engine_tensor(const void *model, u32 t, const s8 *in,
+			     const s8 *out, const void *scratch, u32 batch);
+
+/* Layers of the prepared model. */
+u32 snpu_engine_layer_count(const void *model);
 
 /* Input and output bytes of one sample. */
 u32 snpu_engine_input_bytes(const void *model);

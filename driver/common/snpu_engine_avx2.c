@@ -16,6 +16,11 @@
  * multiplied by the broadcast weight pair, the AVX2 analogue of the
  * four-at-a-time vpdpbusd kernel of the design notes.
  *
+ * Batch 1, N:M: the activations are shifted to u8 (x + 128) and picked
+ * with vpshufb into zero-extended int16, the weights stored as int8 in
+ * the high byte of an int16 (w * 256); the partial sums are multiples of
+ * 256, shifted down exactly before they can overflow.
+ *
  * Copyright (c) 2026 The snpu authors
  */
 #include "snpu_engine_impl.h"
@@ -136,6 +141,158 @@ SNPU_AVX2 void snpu_qs8_fc_sell_ukernel_8x1__avx2(u32 slices,
 		}
 		_mm256_storeu_si256((__m256i *)(acc + (size_t)s * SNPU_ENG_SELL_C),
 				    _mm256_add_epi32(a0, a1));
+	}
+}
+
+/*
+ * y[i] = x[i] + 128 as u8 (x ^ 0x80) for i < @n, then 128 (x = 0) up to
+ * @npad: the N:M kernel's input, whole windows long.
+ */
+SNPU_AVX2 void snpu_qs8_qu8_convert_ukernel__avx2(u32 n, u32 npad,
+						  const s8 *x, u8 *y)
+{
+	const __m128i k = _mm_set1_epi8((char)0x80);
+	u32 i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(x + i));
+
+		_mm_storeu_si128((__m128i *)(y + i), _mm_xor_si128(v, k));
+	}
+	for (; i < n; i++)
+		y[i] = (u8)x[i] ^ 0x80;
+	for (; i < npad; i++)
+		y[i] = 0x80;
+}
+
+/*
+ * Windows one N:M accumulator may sum before it is shifted down: an
+ * entry's product (x + 128) * 256w lies in [-8355840, 8290560], a
+ * vpmaddwd pair in [-16711680, 16581120], and 128 pairs stay within
+ * int32 (128 * 16711680 < 2^31).
+ */
+#define SNPU_AVX2_NM_SPAN	128
+
+/*
+ * One step of the N:M kernel: 16 entries against the window @xb. The
+ * entry word (column | w << 8) becomes the vpshufb control by setting
+ * bit 15 (the high byte then selects zero, so the activation comes out
+ * zero-extended to int16) and the weight by clearing the column byte
+ * (w * 256, exact in int16); one vpmaddwd multiplies both pairs of a
+ * row at once.
+ */
+static SNPU_AVX2 __always_inline __m256i snpu_avx2_nm_step(__m256i a,
+							     __m256i xb,
+							     const u8 *p)
+{
+	const __m256i sel = _mm256_set1_epi16((short)0x8000);
+	const __m256i wmask = _mm256_set1_epi16((short)0xff00);
+	__m256i e = _mm256_loadu_si256((const __m256i *)p);
+	__m256i xs = _mm256_shuffle_epi8(xb, _mm256_or_si256(e, sel));
+	__m256i ws = _mm256_and_si256(e, wmask);
+
+	return _mm256_add_epi32(a, _mm256_madd_epi16(xs, ws));
+}
+
+/* The 16 bytes of window @w in both lanes. */
+static SNPU_AVX2 __always_inline __m256i snpu_avx2_nm_window(const u8 *xu,
+							       u32 w)
+{
+	return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)
+							   (xu + (size_t)w *
+							    SNPU_ENG_NM_WIN)));
+}
+
+/* Eight rows keeping 8 entries per window (2:4): four steps. */
+static SNPU_AVX2 __always_inline const u8 *
+snpu_avx2_nm_block8(u32 windows, const u8 *xu, const u8 *p, s32 *acc)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i t0 = zero, t1 = zero, t2 = zero, t3 = zero;
+	u32 w = 0, end;
+
+	while (w < windows) {
+		__m256i a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+
+		end = windows - w > SNPU_AVX2_NM_SPAN ? w + SNPU_AVX2_NM_SPAN :
+							windows;
+		for (; w < end; w++, p += 4 * 32) {
+			__m256i xb = snpu_avx2_nm_window(xu, w);
+
+			a0 = snpu_avx2_nm_step(a0, xb, p);
+			a1 = snpu_avx2_nm_step(a1, xb, p + 32);
+			a2 = snpu_avx2_nm_step(a2, xb, p + 64);
+			a3 = snpu_avx2_nm_step(a3, xb, p + 96);
+		}
+		/* Multiples of 256: the shifts are exact. */
+		t0 = _mm256_add_epi32(t0, _mm256_srai_epi32(a0, 8));
+		t1 = _mm256_add_epi32(t1, _mm256_srai_epi32(a1, 8));
+		t2 = _mm256_add_epi32(t2, _mm256_srai_epi32(a2, 8));
+		t3 = _mm256_add_epi32(t3, _mm256_srai_epi32(a3, 8));
+	}
+	/* Step s holds rows s (low lane) and s + 4 (high lane). */
+	_mm256_storeu_si256((__m256i *)acc,
+			    _mm256_hadd_epi32(_mm256_hadd_epi32(t0, t1),
+					      _mm256_hadd_epi32(t2, t3)));
+	return p;
+}
+
+/* Eight rows keeping 4 entries per window (1:4, 2:8): two steps. */
+static SNPU_AVX2 __always_inline const u8 *
+snpu_avx2_nm_block4(u32 windows, const u8 *xu, const u8 *p, s32 *acc)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i t0 = zero, t1 = zero;
+	u32 w = 0, end;
+
+	while (w < windows) {
+		__m256i a0 = zero, a1 = zero;
+
+		end = windows - w > SNPU_AVX2_NM_SPAN ? w + SNPU_AVX2_NM_SPAN :
+							windows;
+		for (; w < end; w++, p += 2 * 32) {
+			__m256i xb = snpu_avx2_nm_window(xu, w);
+
+			a0 = snpu_avx2_nm_step(a0, xb, p);
+			a1 = snpu_avx2_nm_step(a1, xb, p + 32);
+		}
+		t0 = _mm256_add_epi32(t0, _mm256_srai_epi32(a0, 8));
+		t1 = _mm256_add_epi32(t1, _mm256_srai_epi32(a1, 8));
+	}
+	/* Step s holds rows 2s, 2s + 1 (low lane) and 2s + 4, 2s + 5. */
+	_mm256_storeu_si256((__m256i *)acc, _mm256_hadd_epi32(t0, t1));
+	return p;
+}
+
+/*
+ * Batch 1, N:M: @blocks blocks of SNPU_ENG_NM_ROWS rows in the window
+ * form (@off_nm in snpu_engine_impl.h) against @xu, the input plus 128 as
+ * u8 (snpu_qs8_qu8_convert_ukernel__avx2), @windows * 16 bytes. acc[i]
+ * receives sum (x + 128) * w of row i modulo 2^32; the caller's bias
+ * takes the 128 * row sum off again.
+ *
+ * Why: the CSR forms gather every activation (a ymm vpgatherdd costs
+ * more than eight scalar loads on Zen 3); here a window of 16 activations
+ * is loaded once for eight rows and each row picks its kept ones with
+ * vpshufb. A step of 16 useful MACs costs one 32-byte load and five
+ * vector ops (or, and, shuffle, multiply-add, add); the dense kernel
+ * spends three (widen, multiply-add, add) per 16 MACs, six per 16 useful
+ * ones at 50 %. The form takes the bytes of dense int8 for 2:4 (a byte of
+ * column and one of value per kept weight) and half of them for 1:4 and
+ * 2:8.
+ */
+SNPU_AVX2 void snpu_qs8_fc_nm_ukernel_8x16__avx2(u32 blocks, u32 windows,
+						 u32 kept, const u8 *xu,
+						 const u8 *steps, s32 *acc)
+{
+	const u8 *p = steps;
+	u32 b;
+
+	for (b = 0; b < blocks; b++, acc += SNPU_ENG_NM_ROWS) {
+		if (kept == 8)
+			p = snpu_avx2_nm_block8(windows, xu, p, acc);
+		else
+			p = snpu_avx2_nm_block4(windows, xu, p, acc);
 	}
 }
 
@@ -312,6 +469,70 @@ SNPU_AVX2 void snpu_qs8_spmm_ukernel_64x2__avx2(const struct snpu_eng_mat *m,
 	}
 }
 
+/* Eight int32 at @p. */
+static SNPU_AVX2 __always_inline __m256i snpu_avx2_load8(const s32 *p)
+{
+	return _mm256_loadu_si256((const __m256i *)p);
+}
+
+/*
+ * Requantize the accumulators of @n consecutive rows (row i has its own
+ * bias, multiplier and shift: rq->bias[row0 + i]...) exactly as
+ * snpu_eng_out() and store y[i]: the batch-1 paths, where the scalar
+ * requantization would cost a fifth of an N:M layer.
+ */
+SNPU_AVX2 void snpu_qs8_requant_rows_ukernel__avx2(u32 n, const s32 *acc,
+						   const struct snpu_eng_rq *rq,
+						   u32 row0, s8 *y)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	const __m256i one = _mm256_set1_epi32(1);
+	const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+	const __m256i vzp = _mm256_set1_epi32(rq->zp);
+	/* snpu_eng_clamp(): clamp, then add the zero point. */
+	const __m256i vmin = _mm256_set1_epi32(rq->min - rq->zp);
+	const __m256i vmax = _mm256_set1_epi32(rq->max - rq->zp);
+	u32 i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		u32 o = row0 + i;
+		__m256i v = snpu_avx2_load8(acc + i);
+		__m256i vm = snpu_avx2_load8(rq->mult + o);
+		__m256i sh = snpu_avx2_load8(rq->shift + o);
+		__m256i left = _mm256_max_epi32(sh, zero);
+		__m256i right = _mm256_max_epi32(_mm256_sub_epi32(zero, sh),
+						 zero);
+		__m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right),
+						one);
+		__m256i ev, od, hi, rem, thr, res;
+		__m128i r8;
+
+		v = _mm256_add_epi32(v, snpu_avx2_load8(rq->bias + o));
+		v = _mm256_sllv_epi32(v, left);
+		/* mult >= 2^30: x == mult == INT32_MIN cannot happen. */
+		ev = _mm256_add_epi64(_mm256_mul_epi32(v, vm), nudge);
+		/* odd lanes: multiplier and value moved down */
+		od = _mm256_mul_epi32(_mm256_srli_epi64(v, 32),
+				      _mm256_srli_epi64(vm, 32));
+		od = _mm256_add_epi64(od, nudge);
+		hi = _mm256_blend_epi32(_mm256_srli_epi64(ev, 31),
+					_mm256_slli_epi64(od, 1), 0xaa);
+		rem = _mm256_and_si256(hi, mask);
+		thr = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
+				       _mm256_cmpgt_epi32(zero, hi));
+		res = _mm256_sub_epi32(_mm256_srav_epi32(hi, right),
+				       _mm256_cmpgt_epi32(rem, thr));
+		res = _mm256_min_epi32(_mm256_max_epi32(res, vmin), vmax);
+		res = _mm256_add_epi32(res, vzp);
+		/* Clamped to int8 already: the packs do not saturate. */
+		r8 = _mm_packs_epi32(_mm256_castsi256_si128(res),
+				     _mm256_extracti128_si256(res, 1));
+		_mm_storel_epi64((__m128i *)(y + i), _mm_packs_epi16(r8, r8));
+	}
+	for (; i < n; i++)
+		y[i] = snpu_eng_out(rq, row0 + i, acc[i]);
+}
+
 /*
  * Requantize @n accumulators of one row (same bias, multiplier, shift)
  * exactly as snpu_eng_requant() and store y[i * ystride].
@@ -332,8 +553,9 @@ SNPU_AVX2 void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
 	const __m256i vmask = _mm256_set1_epi32(mask);
 	const __m256i vhalf = _mm256_set1_epi32(mask >> 1);
 	const __m256i vzp = _mm256_set1_epi32(rq->zp);
-	const __m256i vmin = _mm256_set1_epi32(rq->min);
-	const __m256i vmax = _mm256_set1_epi32(rq->max);
+	/* snpu_eng_clamp(): clamp, then add the zero point. */
+	const __m256i vmin = _mm256_set1_epi32(rq->min - rq->zp);
+	const __m256i vmax = _mm256_set1_epi32(rq->max - rq->zp);
 	const __m256i zero = _mm256_setzero_si256();
 	s32 tmp[8];
 	u32 i = 0, t;
@@ -353,18 +575,16 @@ SNPU_AVX2 void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
 		thr = _mm256_sub_epi32(vhalf, _mm256_cmpgt_epi32(zero, hi));
 		res = _mm256_sub_epi32(_mm256_sra_epi32(hi, rc),
 				       _mm256_cmpgt_epi32(rem, thr));
-		res = _mm256_add_epi32(res, vzp);
 		res = _mm256_min_epi32(_mm256_max_epi32(res, vmin), vmax);
+		res = _mm256_add_epi32(res, vzp);
 		_mm256_storeu_si256((__m256i *)tmp, res);
 		for (t = 0; t < 8; t++)
 			y[(size_t)(i + t) * ystride] = (s8)tmp[t];
 	}
-	for (; i < n; i++) {
-		s32 v = rq->zp + snpu_eng_requant((s32)((u32)acc[i] + (u32)bias),
-						  mult, shift);
-
-		v = v < rq->min ? rq->min : v;
-		y[(size_t)i * ystride] = (s8)(v > rq->max ? rq->max : v);
-	}
+	for (; i < n; i++)
+		y[(size_t)i * ystride] =
+			snpu_eng_clamp(rq, snpu_eng_requant((s32)((u32)acc[i] +
+								  (u32)bias),
+							    mult, shift));
 }
 #endif /* SNPU_ENG_X86_SIMD */

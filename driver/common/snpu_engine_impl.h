@@ -25,7 +25,7 @@
 
 /* "SNPE" in memory byte order. */
 #define SNPU_ENG_MAGIC		0x45504e53u
-#define SNPU_ENG_VERSION	2
+#define SNPU_ENG_VERSION	3
 
 /* Vectors (batch samples or conv patches) one kernel call handles. */
 #define SNPU_ENG_TILE		64
@@ -35,6 +35,9 @@
 #define SNPU_ENG_ROWS		64
 /* Rows of one slice of the sliced-ELLPACK form (one ymm of int32). */
 #define SNPU_ENG_SELL_C		8
+/* N:M window form: rows per block, columns per window (one xmm). */
+#define SNPU_ENG_NM_ROWS	8
+#define SNPU_ENG_NM_WIN		16
 
 /**
  * struct snpu_eng_tensor - a tensor of the prepared model
@@ -105,7 +108,22 @@ struct snpu_eng_tensor {
  *	group g start at g * ceil(@ocg / 8)), then u32 perm[@oc] (row within
  *	the group of each sorted position), then the steps.
  * @sell_steps: steps of the sliced form, all groups.
- * @pad1: zero.
+ * @off_nm: SIMD builds, N:M layers, else 0: the nonzeros again in the
+ *	window form of the batch-1 N:M kernel. Columns are cut into
+ *	@nm_windows windows of %SNPU_ENG_NM_WIN; rows of each group into
+ *	blocks of %SNPU_ENG_NM_ROWS (the last one padded with empty rows).
+ *	Per group, per block, per window: @nm_kept / 2 steps of 16 u16
+ *	entries (one ymm), each entry the column within the window in the
+ *	low byte and the int8 value in the high byte; an unused entry is 0.
+ *	Step s holds in its first 8 entries rows s * r .. s * r + r - 1
+ *	(r = 8 / @nm_kept rows, @nm_kept entries each) and in its last 8
+ *	rows 4 + s * r ..; the kernel's horizontal sums then come out in
+ *	row order. 64-byte aligned within the block.
+ * @off_nm_bias: s32[@oc], with @off_nm: @off_bias minus 128 times the
+ *	row sum, because the N:M kernel multiplies x + 128 (unsigned).
+ * @nm_kept: with @off_nm: entries one row keeps in a window, 8 for 2:4,
+ *	4 for 1:4 and 2:8 (N * %SNPU_ENG_NM_WIN / M); else 0.
+ * @nm_windows: with @off_nm: windows per row, ceil(@k / 16); else 0.
  * @stored: stored entries inside the matrix (fillers and zero values
  *	that the encoding stores included, padding excluded), all rows.
  * @param_bytes: packed weight, metadata, bias and requant bytes.
@@ -153,7 +171,10 @@ struct snpu_eng_layer {
 	u32 off_colcnt;
 	u32 off_sell;
 	u32 sell_steps;
-	u32 pad1;
+	u32 off_nm;
+	u32 off_nm_bias;
+	u32 nm_kept;
+	u32 nm_windows;
 	u64 stored;
 	u64 param_bytes;
 };
@@ -213,6 +234,10 @@ struct snpu_eng_rq {
  * @sell_ptr: sliced-ELLPACK step pointers of the group, or NULL.
  * @sell_perm: row of each sorted position.
  * @sell: the steps (absolute: index with @sell_ptr).
+ * @nm: the N:M window form of the group (@off_nm), or NULL.
+ * @nm_bias: the bias of the N:M kernel, per row of the group.
+ * @nm_kept: entries per row and window.
+ * @nm_windows: windows per row.
  */
 struct snpu_eng_mat {
 	u32 rows;
@@ -224,6 +249,10 @@ struct snpu_eng_mat {
 	const u32 *sell_ptr;
 	const u32 *sell_perm;
 	const u32 *sell;
+	const u8 *nm;
+	const s32 *nm_bias;
+	u32 nm_kept;
+	u32 nm_windows;
 };
 
 /* The Q31 requantization of uapi/snpu_model.h, wrapping like TFLite. */
@@ -251,16 +280,26 @@ static inline s32 snpu_eng_requant(s32 acc, s32 mult, s32 shift)
 	return (hi >> right) + (rem > threshold ? 1 : 0);
 }
 
+/*
+ * clamp(zp + v, min, max) of uapi/snpu_model.h. v is clamped to
+ * [min - zp, max - zp] first because zp + v can leave int32 (v reaches
+ * +-2^31 with a left shift); the result is the same wherever it does not.
+ */
+static inline s8 snpu_eng_clamp(const struct snpu_eng_rq *rq, s32 v)
+{
+	if (v < rq->min - rq->zp)
+		v = rq->min - rq->zp;
+	if (v > rq->max - rq->zp)
+		v = rq->max - rq->zp;
+	return (s8)(v + rq->zp);
+}
+
 static inline s8 snpu_eng_out(const struct snpu_eng_rq *rq, u32 row, s32 acc)
 {
-	s32 v = rq->zp + snpu_eng_requant((s32)((u32)acc + (u32)rq->bias[row]),
-					  rq->mult[row], rq->shift[row]);
-
-	if (v < rq->min)
-		v = rq->min;
-	if (v > rq->max)
-		v = rq->max;
-	return (s8)v;
+	return snpu_eng_clamp(rq, snpu_eng_requant((s32)((u32)acc +
+							 (u32)rq->bias[row]),
+						   rq->mult[row],
+						   rq->shift[row]));
 }
 
 /* Scalar microkernels (snpu_engine_scalar.c). */
@@ -281,10 +320,18 @@ void snpu_qs8_fc_dense_ukernel_1x4__avx2(u32 k, const s16 *x, const s8 *w,
 void snpu_qs8_fc_sell_ukernel_8x1__avx2(u32 slices, const u32 *step_ptr,
 					const u32 *steps, const s16 *x,
 					s32 *acc);
+void snpu_qs8_fc_nm_ukernel_8x16__avx2(u32 blocks, u32 windows, u32 kept,
+				       const u8 *xu, const u8 *steps,
+				       s32 *acc);
+void snpu_qs8_qu8_convert_ukernel__avx2(u32 n, u32 npad, const s8 *x,
+					u8 *y);
 void snpu_qs8_transpose_ukernel__avx2(u32 nv, u32 k, const s8 *x,
 				      u32 xstride, u32 bp, s16 *xt);
 void snpu_qs8_spmm_ukernel_64x2__avx2(const struct snpu_eng_mat *m, u32 row,
 				      const s16 *xt, u32 bp, s32 *acc);
+void snpu_qs8_requant_rows_ukernel__avx2(u32 n, const s32 *acc,
+					 const struct snpu_eng_rq *rq,
+					 u32 row0, s8 *y);
 void snpu_qs8_requant_ukernel__avx2(u32 n, const s32 *acc, s32 bias,
 				    s32 mult, s32 shift,
 				    const struct snpu_eng_rq *rq, s8 *y,

@@ -14,6 +14,7 @@
  *
  * Copyright (c) 2026 The snpu authors
  */
+#include "snpu_cost.h"
 #include "snpu_crc32.h"
 #include "snpu_fw_parse.h"
 #include "snpu_model_parse.h"
@@ -100,6 +101,8 @@ static const char * const snpu_model_errors[SNPU_MODEL_E_COUNT] = {
 		"the platform does not support a weight encoding, N:M pattern or block shape of the model",
 	[SNPU_MODEL_E_UNSUPPORTED_SIZE] =
 		"the model is larger than the platform's memory",
+	[SNPU_MODEL_E_UNSUPPORTED_SRAM] =
+		"a layer's activations of one sample leave no room in the platform's SRAM for one output row of weights",
 };
 
 const char *snpu_model_strerror(int err)
@@ -107,12 +110,6 @@ const char *snpu_model_strerror(int err)
 	if (err > 0 || err <= -SNPU_MODEL_E_COUNT)
 		return "unknown error";
 	return snpu_model_errors[-err];
-}
-
-/* Ops with a weight matrix, bias and requantization arrays. */
-static bool snpu_model_op_has_weights(u32 op)
-{
-	return op == SNPU_OP_FC || op == SNPU_OP_CONV2D;
 }
 
 static bool snpu_model_zero(const u8 *p, size_t len)
@@ -545,6 +542,7 @@ static int snpu_model_check_csr(const u8 *blob, struct snpu_layer_view *l)
 		return -SNPU_MODEL_E_ENCODING;
 	l->nonzero = snpu_model_count_nonzero(blob + l->weights_offset,
 					      l->weights_size);
+	l->stored = l->nnz;
 	return 0;
 }
 
@@ -564,6 +562,7 @@ static int snpu_model_check_nm(const u8 *blob, struct snpu_layer_view *l)
 		return -SNPU_MODEL_E_ENCODING;
 
 	l->nonzero = 0;
+	l->stored = 0;
 	for (gi = 0; gi < groups; gi++) {
 		mask = meta[gi];
 		if ((mask >> m) || snpu_model_popcount8(mask) != n)
@@ -573,6 +572,7 @@ static int snpu_model_check_nm(const u8 *blob, struct snpu_layer_view *l)
 				continue;
 			/* Column of this value within its row. */
 			pos = gi % (l->k_pad / m) * m + bit;
+			l->stored += pos < l->k;
 			if (w[vi]) {
 				if (pos >= l->k)
 					return -SNPU_MODEL_E_ENCODING;
@@ -610,6 +610,7 @@ static int snpu_model_check_block(const u8 *blob, struct snpu_layer_view *l)
 		return -SNPU_MODEL_E_ENCODING;
 
 	l->nonzero = 0;
+	l->stored = 0;
 	for (b = 0; b < nbr; b++) {
 		start = snpu_get_le32(meta + 4 * (u64)b);
 		end = snpu_get_le32(meta + 4 * ((u64)b + 1));
@@ -626,6 +627,8 @@ static int snpu_model_check_block(const u8 *blob, struct snpu_layer_view *l)
 				for (x = 0; x < bc; x++) {
 					c = (u64)col * bc + x;
 					val = w[((u64)j * br + y) * bc + x];
+					l->stored += row < l->out_channels &&
+						     c < l->k;
 					if (!val)
 						continue;
 					if (row >= l->out_channels ||
@@ -646,6 +649,7 @@ static int snpu_model_check_encoding(const u8 *blob,
 	case SNPU_ENC_DENSE:
 		l->nonzero = snpu_model_count_nonzero(blob + l->weights_offset,
 						      l->weights_size);
+		l->stored = (u64)l->out_channels * l->k;
 		return 0;
 	case SNPU_ENC_CSR:
 		return snpu_model_check_csr(blob, l);
@@ -685,16 +689,21 @@ static int snpu_model_check_quant(const u8 *blob,
 	return 0;
 }
 
-static int snpu_model_check_platform(const struct snpu_model_view *v,
+static int snpu_model_check_platform(struct snpu_model_view *v,
 				     const struct snpu_platform *plat)
 {
 	const struct snpu_layer_view *l;
+	struct snpu_cost_shape cs;
 	u32 i;
 
 	for (i = 0; i < v->n_layers; i++) {
 		l = &v->layers[i];
+		v->bad_layer = i;
 		if (!(plat->ops & (1u << l->op)))
 			return -SNPU_MODEL_E_UNSUPPORTED_OP;
+		snpu_cost_shape_of(v, i, &cs);
+		if (!snpu_cost_tiles(plat, &cs))
+			return -SNPU_MODEL_E_UNSUPPORTED_SRAM;
 		if (!snpu_model_op_has_weights(l->op))
 			continue;
 		if (!(plat->encodings & (1u << l->encoding)))
@@ -706,6 +715,7 @@ static int snpu_model_check_platform(const struct snpu_model_view *v,
 		    !(plat->block_shapes & (1u << l->variant)))
 			return -SNPU_MODEL_E_UNSUPPORTED_ENCODING;
 	}
+	v->bad_layer = SNPU_MODEL_NONE;
 	if (v->size > plat->dram_bytes)
 		return -SNPU_MODEL_E_UNSUPPORTED_SIZE;
 	return 0;
@@ -767,6 +777,7 @@ int snpu_model_parse(const void *blob, size_t size,
 	int ret;
 
 	memset(view, 0, sizeof(*view));
+	view->bad_layer = SNPU_MODEL_NONE;
 
 	if (size < SNPU_MODEL_HDR_SIZE)
 		return -SNPU_MODEL_E_TOO_SMALL;
@@ -810,6 +821,7 @@ int snpu_model_parse(const void *blob, size_t size,
 		return ret;
 
 	for (i = 0; i < view->n_layers; i++) {
+		view->bad_layer = i;
 		ret = snpu_model_check_fields(img + tables[2].start +
 					      (u64)i * SNPU_MODEL_LAYER_SIZE,
 					      &view->layers[i]);
@@ -817,11 +829,13 @@ int snpu_model_parse(const void *blob, size_t size,
 			return ret;
 	}
 	for (i = 0; i < view->n_layers; i++) {
+		view->bad_layer = i;
 		ret = snpu_model_check_shape(view, &view->layers[i]);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < view->n_layers; i++) {
+		view->bad_layer = i;
 		ret = snpu_model_check_arrays(&view->layers[i], size, tables);
 		if (ret)
 			return ret;
@@ -830,16 +844,19 @@ int snpu_model_parse(const void *blob, size_t size,
 		l = &view->layers[i];
 		if (!snpu_model_op_has_weights(l->op))
 			continue;
+		view->bad_layer = i;
 		ret = snpu_model_check_encoding(img, l);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < view->n_layers; i++) {
+		view->bad_layer = i;
 		ret = snpu_model_check_quant(img, &view->layers[i]);
 		if (ret)
 			return ret;
 	}
 
+	view->bad_layer = SNPU_MODEL_NONE;
 	if (plat)
 		return snpu_model_check_platform(view, plat);
 	return 0;

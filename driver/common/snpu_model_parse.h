@@ -59,6 +59,12 @@ static inline bool snpu_block_dims(u32 variant, u32 *rows, u32 *cols)
 	return true;
 }
 
+/* Ops with a weight matrix, bias and requantization arrays. */
+static inline bool snpu_model_op_has_weights(u32 op)
+{
+	return op == SNPU_OP_FC || op == SNPU_OP_CONV2D;
+}
+
 /**
  * struct snpu_tensor_view - a validated tensor
  * @h: height.
@@ -118,6 +124,8 @@ struct snpu_tensor_view {
  *	to a multiple of the block height), else 0.
  * @k_pad: @k padded for the encoding (N:M to M, BLOCK to block width).
  * @nonzero: weights that are nonzero (fillers and padding excluded).
+ * @stored: entries the encoding stores inside the matrix (zero fillers
+ *	included, padding excluded): what the device executes per position.
  * @macs: multiply-accumulates of one sample if the weights were dense
  *	(out_h * out_w * out_channels * k for weighted ops; window size
  *	times output elements for pools; output elements for add).
@@ -166,6 +174,7 @@ struct snpu_layer_view {
 	u32 rows;
 	u32 k_pad;
 	u64 nonzero;
+	u64 stored;
 	u64 macs;
 };
 
@@ -179,6 +188,8 @@ struct snpu_layer_view {
  * @output: index of the output tensor.
  * @tensors: the tensor table.
  * @layers: the layer table, in execution order.
+ * @bad_layer: after a failure, the layer the error is about, else
+ *	%SNPU_MODEL_NONE; %SNPU_MODEL_NONE on success.
  */
 struct snpu_model_view {
 	u32 size;
@@ -189,6 +200,7 @@ struct snpu_model_view {
 	u32 output;
 	struct snpu_tensor_view tensors[SNPU_MODEL_MAX_TENSORS];
 	struct snpu_layer_view layers[SNPU_MODEL_MAX_LAYERS];
+	u32 bad_layer;
 };
 
 /**
@@ -198,8 +210,10 @@ struct snpu_model_view {
  * @plat: the platform that will run it, or NULL to check the format only.
  *	With a platform, ops, encodings, N:M patterns and block shapes it
  *	does not support fail with the SNPU_MODEL_E_UNSUPPORTED_* codes, and
- *	so does a model larger than its DRAM.
- * @view: filled on success; unspecified on failure.
+ *	so do a model larger than its DRAM and a layer that does not fit its
+ *	SRAM (snpu_cost_tiles()).
+ * @view: filled on success; on failure only @view->bad_layer is
+ *	meaningful.
  *
  * Return: 0, or a negative &enum snpu_model_error.
  */

@@ -12,8 +12,10 @@
 # tests do not depend on the engine.
 
 MODEL_COMMON_SRCS := driver/common/snpu_crc32.c \
-	driver/common/snpu_fw_parse.c driver/common/snpu_model_parse.c
+	driver/common/snpu_fw_parse.c driver/common/snpu_model_parse.c \
+	driver/common/snpu_cost.c
 MODEL_HDRS := driver/common/snpu_compat.h driver/common/snpu_crc32.h \
+	driver/common/snpu_cost.h \
 	driver/common/snpu_fw_parse.h driver/common/snpu_model_parse.h \
 	uapi/snpu_model.h uapi/snpu_defs.h uapi/snpu_fw.h pruner/snpu_pack.h
 

@@ -14,7 +14,8 @@
 PRUNE_UNIT_TESTS := $(UNIT_DIR)/test_snpu_prune $(UNIT_DIR)/test_snpu_sparsegpt
 PRUNE_LIB_SRCS := $(EXEC_SRCS) $(TRAIN_SRCS) $(PRUNE_SRCS)
 PRUNE_PACK_SRCS := $(PACK_SRCS) driver/common/snpu_crc32.c \
-	driver/common/snpu_fw_parse.c driver/common/snpu_model_parse.c
+	driver/common/snpu_fw_parse.c driver/common/snpu_model_parse.c \
+	driver/common/snpu_cost.c
 PRUNE_TEST_CFLAGS := $(PRUNER_CFLAGS) $(SAN_CFLAGS) $(CMOCKA_CFLAGS)
 
 $(UNIT_DIR)/test_snpu_prune: tests/unit/test_snpu_prune.c $(PRUNE_LIB_SRCS) \

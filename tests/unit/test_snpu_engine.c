@@ -9,6 +9,14 @@
  * output must equal the reference byte for byte. Seeds are fixed: a
  * mismatch prints the case and its seed, and the case reruns the same.
  *
+ * The dispatched kernels' counters must equal the scalar ones.
+ *
+ * The batch-1 N:M window kernel gets its own matrix (every pattern, batch
+ * 1 to 7, K and rows around the window and block sizes, extreme weights
+ * and activations, grouped conv) and a direct check of its int32 sums on
+ * the largest magnitudes; the AVX2 requantizations are checked against
+ * snpu_eng_out() directly.
+ *
  * Then the counters, the cost model on the edge-mid firmware image, the
  * yield abort and the buffer-size errors.
  *
@@ -436,12 +444,20 @@ static unsigned int cases_run;
 /* How many reference outputs sat on a clamp: the tests must see values. */
 static unsigned long outputs_seen, outputs_clamped;
 
+/* What check_graph_in() feeds the graph. */
+enum input_kind {
+	IN_RANDOM,	/* uniform int8, a third at the zero point */
+	IN_EXTREME,	/* -128, 127 or the zero point */
+};
+
 /*
- * Pack @g, run @batch random samples through the reference and the engine
- * (scalar / dispatched x no platform / zero skipping) and compare.
+ * Pack @g, run @batch samples of @kind through the reference and the
+ * engine (scalar / dispatched x no platform / zero skipping) and compare
+ * the outputs with the reference, and the dispatched kernels' counters
+ * with the scalar ones.
  */
-static void check_graph(struct graph *g, uint32_t input, uint32_t output,
-			uint32_t batch, uint64_t seed)
+static void check_graph_in(struct graph *g, uint32_t input, uint32_t output,
+			   uint32_t batch, uint64_t seed, enum input_kind kind)
 {
 	struct snpu_pack_model pm = {
 		.n_tensors = g->nt, .tensors = g->t,
@@ -453,6 +469,7 @@ static void check_graph(struct graph *g, uint32_t input, uint32_t output,
 	uint32_t out_bytes = snpu_ref_output_elems(&pm);
 	struct prepared p;
 	int8_t *in, *ref, *out;
+	struct snpu_counters cnt[4];
 	void *scratch;
 	size_t ss;
 	uint32_t i;
@@ -471,9 +488,14 @@ static void check_graph(struct graph *g, uint32_t input, uint32_t output,
 	ref = malloc((size_t)out_bytes * batch);
 	out = malloc((size_t)out_bytes * batch);
 	/* Some activations at the zero point, for zero skipping. */
-	for (i = 0; i < in_bytes * batch; i++)
-		in[i] = rng() % 3 ? (int8_t)rnd(-128, 127) :
-				    (int8_t)ti->zero_point;
+	for (i = 0; i < in_bytes * batch; i++) {
+		if (!(rng() % 3))
+			in[i] = (int8_t)ti->zero_point;
+		else if (kind == IN_EXTREME)
+			in[i] = rng() % 2 ? -128 : 127;
+		else
+			in[i] = (int8_t)rnd(-128, 127);
+	}
 	assert_int_equal(snpu_ref_run(&pm, in, ref, batch), 0);
 	for (i = 0; i < out_bytes * batch; i++) {
 		outputs_seen++;
@@ -486,11 +508,10 @@ static void check_graph(struct graph *g, uint32_t input, uint32_t output,
 	scratch = aligned_alloc(8, (ss + 7) & ~(size_t)7);
 
 	for (mode = 0; mode < 4; mode++) {
-		struct snpu_counters cnt;
 		struct snpu_engine_ctx ctx = {
 			.plat = mode & 2 ? &zskip_plat : NULL,
 			.yield = yield_count,
-			.counters = &cnt,
+			.counters = &cnt[mode],
 		};
 		int ret;
 
@@ -510,17 +531,22 @@ static void check_graph(struct graph *g, uint32_t input, uint32_t output,
 			fail();
 		}
 		/* Every dense MAC is executed or skipped for one reason. */
-		assert_int_equal(cnt.macs + cnt.macs_skipped_weight +
-				 cnt.macs_skipped_act,
+		assert_int_equal(cnt[mode].macs + cnt[mode].macs_skipped_weight +
+				 cnt[mode].macs_skipped_act,
 				 total_dense_macs(&p.view) * batch);
 		if (!(mode & 2)) {
-			assert_int_equal(cnt.macs_skipped_act, 0);
-			assert_int_equal(cnt.cycles, 0);
+			assert_int_equal(cnt[mode].macs_skipped_act, 0);
+			assert_int_equal(cnt[mode].cycles, 0);
 		} else {
-			assert_true(cnt.cycles > 0);
+			assert_true(cnt[mode].cycles > 0);
 		}
-		assert_true(cnt.bytes_read >= (uint64_t)in_bytes * batch);
-		assert_true(cnt.bytes_written >= (uint64_t)out_bytes * batch);
+		assert_true(cnt[mode].bytes_read >= (uint64_t)in_bytes * batch);
+		assert_true(cnt[mode].bytes_written >=
+			    (uint64_t)out_bytes * batch);
+		/* The model and the data define the counters, not the kernels. */
+		if (mode & 1)
+			assert_memory_equal(&cnt[mode], &cnt[mode - 1],
+					    sizeof(cnt[mode]));
 	}
 	snpu_engine_force_scalar(false);
 	cases_run++;
@@ -529,6 +555,12 @@ static void check_graph(struct graph *g, uint32_t input, uint32_t output,
 	free(ref);
 	free(out);
 	prepared_free(&p);
+}
+
+static void check_graph(struct graph *g, uint32_t input, uint32_t output,
+			uint32_t batch, uint64_t seed)
+{
+	check_graph_in(g, input, output, batch, seed, IN_RANDOM);
 }
 
 /* ---------------------------------------------------- the test matrix */
@@ -874,6 +906,273 @@ static void engine_run_fc_large_matches_ref(void **state)
 	}
 }
 
+/* ------------------------------------------------ the N:M gemv kernel */
+
+static const uint32_t nm_variants[] = { SNPU_NM_2_4, SNPU_NM_1_4,
+					 SNPU_NM_2_8 };
+
+/* Nonzero weights of layer @li moved to -128, -127 or 127. */
+static void extreme_weights(struct graph *g, uint32_t li, uint32_t n)
+{
+	static const int8_t ext[] = { -128, -127, 127 };
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (g->w[li][i])
+			g->w[li][i] = ext[rng() % ARRAY_SIZE(ext)];
+}
+
+/*
+ * Fewer than 8 vectors take the N:M window kernel: every pattern, batch
+ * 1 to 7, K below, at and around multiples of the 16-column window,
+ * rows around multiples of the 8-row block and of the 64-row chunk.
+ */
+static void engine_run_fc_nm_gemv_matches_ref(void **state)
+{
+	static const uint32_t ks[] = { 1, 3, 15, 16, 17, 31, 33, 100, 257,
+				       784 };
+	static const uint32_t ocs[] = { 1, 5, 8, 9, 16, 23, 64, 65, 130 };
+	uint32_t v, b, s;
+
+	for (v = 0; v < ARRAY_SIZE(nm_variants); v++) {
+		/* 8 and more vectors take the batch kernel */
+		for (b = 1; b < 8; b++) {
+			for (s = 0; s < 4; s++) {
+				uint64_t seed = 110000 + v * 1000 + b * 10 + s;
+				uint32_t k = ks[(b * 4 + s) % ARRAY_SIZE(ks)];
+				uint32_t oc = ocs[(b * 3 + s + v) % ARRAY_SIZE(ocs)];
+				struct graph g = { 0 };
+				uint32_t in, out;
+
+				rng_seed(seed);
+				in = add_tensor(&g, 1, 1, k, rnd(-128, 127));
+				out = add_fc(&g, in, oc, SNPU_ENC_NM,
+					     nm_variants[v]);
+				snprintf(g.desc, sizeof(g.desc),
+					 "fc nm/%u k=%u oc=%u", nm_variants[v],
+					 k, oc);
+				check_graph(&g, in, out, b, seed);
+				graph_free(&g);
+			}
+		}
+	}
+}
+
+/*
+ * The same kernel on the extremes: weights -128, -127 and 127 only,
+ * activations -128, 127 or the zero point, K long enough (4099) for the
+ * kernel's partial sums to be shifted down twice and a partial window.
+ * A grouped conv with one output pixel runs it per group.
+ */
+static void engine_run_fc_nm_extreme_matches_ref(void **state)
+{
+	static const uint32_t bs[] = { 1, 2, 7 };
+	uint32_t v, b;
+
+	for (v = 0; v < ARRAY_SIZE(nm_variants); v++) {
+		for (b = 0; b < ARRAY_SIZE(bs); b++) {
+			uint64_t seed = 120000 + v * 100 + b;
+			struct conv_geo c = { 3, 3, 1, 1, 1, 1, 0, 0, 0, 0,
+					      2, 0 };
+			struct graph g = { 0 };
+			uint32_t in, out, k;
+			int co;
+
+			rng_seed(seed);
+			k = b ? rnd(40, 300) : 4099;
+			in = add_tensor(&g, 1, 1, k, rnd(-128, 127));
+			out = add_fc(&g, in, rnd(9, 70), SNPU_ENC_NM,
+				     nm_variants[v]);
+			extreme_weights(&g, 0, g.l[0].out_channels * k);
+			snprintf(g.desc, sizeof(g.desc),
+				 "fc nm/%u extreme k=%u oc=%u", nm_variants[v],
+				 k, g.l[0].out_channels);
+			check_graph_in(&g, in, out, bs[b], seed, IN_EXTREME);
+			graph_free(&g);
+
+			memset(&g, 0, sizeof(g));
+			c.oc = 2 * rnd(5, 20);
+			in = add_tensor(&g, 3, 3, 2 * rnd(1, 5), rnd(-128, 127));
+			co = add_conv(&g, in, &c, SNPU_ENC_NM, nm_variants[v]);
+			assert_true(co >= 0);
+			extreme_weights(&g, 0, c.oc * 9 * g.t[in].c / 2);
+			snprintf(g.desc, sizeof(g.desc),
+				 "conv nm/%u extreme 3x3x%u groups=2 oc=%u",
+				 nm_variants[v], g.t[in].c, c.oc);
+			check_graph_in(&g, in, (uint32_t)co, bs[b], seed,
+				       IN_EXTREME);
+			graph_free(&g);
+		}
+	}
+}
+
+/*
+ * The kernel's sums themselves, where outputs would only show the clamp:
+ * every group keeps exactly N weights of one extreme value against
+ * activations all at one extreme, K = 4099, so every window adds the
+ * largest pair sum (-128 * 256 * (127 + 128) twice) and 128 windows come
+ * within 0.4 % of INT32_MIN before the kernel shifts them down. acc[o]
+ * must be sum (x + 128) * w modulo 2^32, and with the N:M bias the
+ * folded bias plus sum x * w.
+ */
+static void engine_nm_kernel_sums_exactly(void **state)
+{
+#ifdef SNPU_ENG_X86_SIMD
+	static const int8_t xs[] = { 127, -128, 127, -128, 0 };
+	static const int8_t ws[] = { -128, -128, 127, 127, 0 };
+	const uint32_t k = 4099, oc = 13;
+	uint32_t v, e, o, c, j;
+
+	if (!__builtin_cpu_supports("avx2"))
+		skip();
+	for (v = 0; v < ARRAY_SIZE(nm_variants); v++) {
+		for (e = 0; e < ARRAY_SIZE(xs); e++) {
+			struct graph g = { 0 };
+			struct prepared p;
+			const struct snpu_eng_model *m;
+			const struct snpu_eng_layer *l;
+			uint32_t n, mm, in, out;
+			int8_t *x;
+			uint8_t *xu;
+			int32_t acc[16];
+			const int32_t *bias, *nbias;
+
+			rng_seed(130000 + v * 10 + e);
+			assert_true(snpu_nm_dims(nm_variants[v], &n, &mm));
+			in = add_tensor(&g, 1, 1, k, 0);
+			out = add_fc(&g, in, oc, SNPU_ENC_NM, nm_variants[v]);
+			/* N kept per group, at random places, all one value */
+			memset(g.w[0], 0, (size_t)oc * k);
+			for (o = 0; o < oc; o++) {
+				for (c = 0; c < k; c += mm) {
+					uint32_t span = k - c < mm ? k - c : mm;
+					uint32_t kept = 0;
+
+					while (kept < n) {
+						j = c + rng() % span;
+						if (g.w[0][(size_t)o * k + j])
+							continue;
+						g.w[0][(size_t)o * k + j] =
+							ws[e] ? ws[e] :
+							(rng() % 2 ? -128 : 127);
+						kept++;
+					}
+				}
+			}
+			snprintf(g.desc, sizeof(g.desc), "nm kernel sums");
+			assert_int_equal(prepare(&g, in, out, &p), 0);
+			m = p.mem;
+			l = &m->layers[0];
+			assert_true(l->off_nm != 0);
+			assert_int_equal(l->nm_windows, (k + 15) / 16);
+			x = malloc(k);
+			xu = malloc((size_t)l->nm_windows * 16);
+			for (c = 0; c < k; c++)
+				x[c] = xs[e] ? xs[e] : (rng() % 2 ? -128 : 127);
+			snpu_qs8_qu8_convert_ukernel__avx2(k, l->nm_windows * 16,
+							   x, xu);
+			snpu_qs8_fc_nm_ukernel_8x16__avx2((oc + 7) / 8,
+							  l->nm_windows,
+							  l->nm_kept, xu,
+							  (const uint8_t *)p.mem +
+							  l->off_nm, acc);
+			bias = (const int32_t *)((const uint8_t *)p.mem +
+						 l->off_bias);
+			nbias = (const int32_t *)((const uint8_t *)p.mem +
+						  l->off_nm_bias);
+			for (o = 0; o < oc; o++) {
+				uint32_t su = 0, sx = 0;
+
+				for (c = 0; c < k; c++) {
+					int32_t w = g.w[0][(size_t)o * k + c];
+
+					su += (uint32_t)((x[c] + 128) * w);
+					sx += (uint32_t)(x[c] * w);
+				}
+				if ((uint32_t)acc[o] != su ||
+				    (uint32_t)acc[o] + (uint32_t)nbias[o] !=
+				    sx + (uint32_t)bias[o]) {
+					print_error("nm/%u case %u row %u: acc %d want %d\n",
+						    nm_variants[v], e, o, acc[o],
+						    (int32_t)su);
+					fail();
+				}
+			}
+			free(x);
+			free(xu);
+			prepared_free(&p);
+			graph_free(&g);
+		}
+	}
+#else
+	skip();
+#endif
+}
+
+/*
+ * Both AVX2 requantizations (per row: batch 1; per batch element: the
+ * batch kernel) equal snpu_eng_out(), also where the zero point added to
+ * a requantized value near +-2^31 would leave int32.
+ */
+static void engine_requant_kernels_match_scalar(void **state)
+{
+#ifdef SNPU_ENG_X86_SIMD
+	static const int32_t edge[] = { 0, 1, -1, INT32_MAX, INT32_MIN,
+					1 << 30, -(1 << 30), 255, -256 };
+	enum { ROWS = 67 };
+	int32_t acc[ROWS], bias[ROWS], mult[ROWS], shift[ROWS];
+	struct snpu_eng_rq rq = { .bias = bias, .mult = mult,
+				  .shift = shift };
+	int8_t y[ROWS], y2[ROWS];
+	uint32_t it, i;
+
+	if (!__builtin_cpu_supports("avx2"))
+		skip();
+	rng_seed(8);
+	for (it = 0; it < 3000; it++) {
+		for (i = 0; i < ROWS; i++) {
+			acc[i] = rng() % 4 ? (int32_t)(rng() << 16 ^ rng()) :
+					     edge[rng() % ARRAY_SIZE(edge)];
+			bias[i] = rng() % 4 ? rnd(-20000, 20000) :
+					      edge[rng() % ARRAY_SIZE(edge)];
+			mult[i] = rng() % 8 ? (int32_t)(0x40000000u +
+					      (rng() << 15 ^ rng()) % 0x40000000u) :
+					      (rng() % 2 ? INT32_MAX : 1 << 30);
+			/* every shift, left and right, in every lane */
+			shift[i] = (int32_t)((it + i) % 62) - 31;
+		}
+		rq.zp = rnd(-128, 127);
+		rq.min = rnd(-128, 127);
+		rq.max = rnd(rq.min, 127);
+		snpu_qs8_requant_rows_ukernel__avx2(ROWS - it % 9, acc, &rq, 0,
+						    y);
+		/* the batch kernel: row 0's parameters for every element */
+		snpu_qs8_requant_ukernel__avx2(ROWS - it % 7, acc, bias[0],
+					       mult[0], shift[0], &rq, y2, 1);
+		for (i = 0; i < ROWS - it % 9; i++) {
+			if (y[i] != snpu_eng_out(&rq, i, acc[i])) {
+				print_error("row %u acc %d bias %d mult %d shift %d: %d, want %d\n",
+					    i, acc[i], bias[i], mult[i],
+					    shift[i], y[i],
+					    snpu_eng_out(&rq, i, acc[i]));
+				fail();
+			}
+		}
+		for (i = 0; i < ROWS - it % 7; i++) {
+			if (y2[i] != snpu_eng_out(&rq, 0, acc[i])) {
+				print_error("batch element %u acc %d bias %d mult %d shift %d: %d, want %d\n",
+					    i, acc[i], bias[0], mult[0],
+					    shift[0], y2[i],
+					    snpu_eng_out(&rq, 0, acc[i]));
+				fail();
+			}
+		}
+	}
+#else
+	skip();
+#endif
+}
+
 /* ------------------------------------------------ counters and errors */
 
 /* One FC layer; the test owns @p afterwards. */
@@ -887,6 +1186,31 @@ static void one_fc(struct prepared *p, struct graph *g, uint32_t enc,
 	out = add_fc(g, in, oc, enc, variant);
 	snprintf(g->desc, sizeof(g->desc), "one fc");
 	assert_int_equal(prepare(g, in, out, p), 0);
+}
+
+/* The config: the N:M kernel below 8 vectors, only with AVX2 allowed. */
+static void engine_kernel_name_nm_below_batch_8(void **state)
+{
+	struct graph g = { 0 };
+	struct prepared p;
+	uint32_t b;
+
+	one_fc(&p, &g, SNPU_ENC_NM, SNPU_NM_1_4, 64, 24);
+	for (b = 1; b < 8; b++) {
+		snpu_engine_force_scalar(false);
+		if (__builtin_cpu_supports("avx2"))
+			assert_string_equal(snpu_engine_kernel_name(p.mem, b),
+					    "snpu_qs8_fc_nm_ukernel_8x16__avx2");
+		snpu_engine_force_scalar(true);
+		assert_string_equal(snpu_engine_kernel_name(p.mem, b),
+				    "snpu_qs8_fc_csr_ukernel_1x1__scalar");
+	}
+	snpu_engine_force_scalar(false);
+	if (__builtin_cpu_supports("avx2"))
+		assert_string_equal(snpu_engine_kernel_name(p.mem, 8),
+				    "snpu_qs8_spmm_ukernel_64x2__avx2");
+	prepared_free(&p);
+	graph_free(&g);
 }
 
 static void engine_counters_count_pruned_weights(void **state)
@@ -1273,6 +1597,11 @@ int main(void)
 		cmocka_unit_test(engine_run_graph_add_branches_matches_ref),
 		cmocka_unit_test(engine_run_fc_784x300_csr_matches_ref),
 		cmocka_unit_test(engine_run_fc_large_matches_ref),
+		cmocka_unit_test(engine_run_fc_nm_gemv_matches_ref),
+		cmocka_unit_test(engine_run_fc_nm_extreme_matches_ref),
+		cmocka_unit_test(engine_nm_kernel_sums_exactly),
+		cmocka_unit_test(engine_requant_kernels_match_scalar),
+		cmocka_unit_test(engine_kernel_name_nm_below_batch_8),
 		cmocka_unit_test(engine_counters_count_pruned_weights),
 		cmocka_unit_test(engine_counters_skip_zero_activations),
 		cmocka_unit_test(engine_counters_cycles_match_cost_model),
