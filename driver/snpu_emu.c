@@ -333,7 +333,8 @@ static int snpu_emu_yield(void *data)
  * Execute SNPU_CMD_RUN. Returns 0, 1 when a reset stopped it (nothing is
  * completed), or a negative SNPU_FAULT_* code.
  */
-static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd)
+static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd,
+			bool layer_counters)
 {
 	u64 model_iova = le64_to_cpu(cmd->args[0]);
 	u64 counters_iova = le64_to_cpu(cmd->args[4]);
@@ -363,9 +364,23 @@ static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd)
 				 (u64)batch * snpu_engine_output_bytes(model));
 	scratch = snpu_emu_translate(emu, le64_to_cpu(cmd->args[3]),
 				     scratch_size);
-	if (counters_iova)
+	/* The engine writes the per-layer entries in place. */
+	BUILD_BUG_ON(sizeof(struct snpu_counters) !=
+		     sizeof(struct drm_snpu_layer_counters));
+	BUILD_BUG_ON(offsetof(struct snpu_counters, bytes_written) !=
+		     offsetof(struct drm_snpu_layer_counters, bytes_written));
+	if (counters_iova && layer_counters) {
+		ctx.n_layers = snpu_engine_layer_count(model);
+		out_counters = snpu_emu_translate(emu, counters_iova,
+						  sizeof(*out_counters) +
+						  (u64)ctx.n_layers *
+						  sizeof(struct snpu_counters));
+		if (out_counters)
+			ctx.layers = (struct snpu_counters *)(out_counters + 1);
+	} else if (counters_iova) {
 		out_counters = snpu_emu_translate(emu, counters_iova,
 						  sizeof(*out_counters));
+	}
 	if (!in || !out || (scratch_size && !scratch) ||
 	    (counters_iova && !out_counters))
 		return -SNPU_FAULT_MMU;
@@ -413,18 +428,19 @@ static void snpu_emu_complete(struct snpu_emu *emu, u32 head, u32 seqno)
 static void snpu_emu_run_ring(struct snpu_emu *emu)
 {
 	struct snpu_cmd cmd;
-	u32 head;
-
+	u32 head, opcode;
 	int ret;
 
 	while (snpu_emu_fetch(emu, &cmd, &head)) {
-		switch (le32_to_cpu(cmd.opcode)) {
+		opcode = le32_to_cpu(cmd.opcode);
+		switch (opcode & SNPU_CMD_OP_MASK) {
 		case SNPU_CMD_NOP:
 			emu->cycles += 1;
 			ret = 0;
 			break;
 		case SNPU_CMD_RUN:
-			ret = snpu_emu_run(emu, &cmd);
+			ret = snpu_emu_run(emu, &cmd,
+					   opcode & SNPU_CMD_F_LAYER_COUNTERS);
 			break;
 		default:
 			ret = -SNPU_FAULT_BAD_CMD;

@@ -69,6 +69,7 @@ struct snpu_job_map {
  * @offsets: byte offsets into @maps.
  * @scratch: the engine's working memory for this job.
  * @batch: samples.
+ * @cmd_flags: SNPU_CMD_F_* of the RUN command (profiling).
  * @hw_fence: preallocated fence for the first run; later runs after a
  *	reset allocate their own.
  * @done_fence: the scheduler's finished fence, referenced.
@@ -82,6 +83,7 @@ struct snpu_job {
 	u64 offsets[SNPU_JOB_BUFS];
 	struct snpu_devmem scratch;
 	u32 batch;
+	u32 cmd_flags;
 	struct snpu_fence *hw_fence;
 	struct dma_fence *done_fence;
 };
@@ -141,8 +143,8 @@ static struct dma_fence *snpu_job_run(struct drm_sched_job *sched_job)
 	args[5] = (u64)job->model->prepared_size << 32 | job->batch;
 	args[6] = job->scratch.vaddr ? job->scratch.size : 0;
 
-	ret = snpu_ring_emit(sdev, SNPU_CMD_RUN, args, ARRAY_SIZE(args), fence,
-			     &seqno);
+	ret = snpu_ring_emit(sdev, SNPU_CMD_RUN | job->cmd_flags, args,
+			     ARRAY_SIZE(args), fence, &seqno);
 	drm_dev_exit(idx);
 	if (ret) {
 		kfree(fence);
@@ -300,12 +302,22 @@ static bool snpu_ranges_overlap(u64 a, u64 a_len, u64 b, u64 b_len)
 	return a < b + b_len && b < a + a_len;
 }
 
+/* Bytes of the counters range: the job's, then maybe every layer's. */
+static u64 snpu_job_counters_bytes(const struct drm_snpu_submit *args,
+				   const struct snpu_model_obj *model)
+{
+	u64 n = sizeof(struct drm_snpu_job_counters);
+
+	if (args->flags & DRM_SNPU_SUBMIT_LAYER_COUNTERS)
+		n += (u64)model->layer_count *
+		     sizeof(struct drm_snpu_layer_counters);
+	return n;
+}
+
 /* Input, output and counters may share a buffer, never bytes. */
 static int snpu_job_check_overlap(const struct drm_snpu_submit *args,
-				  u64 in_bytes, u64 out_bytes)
+				  u64 in_bytes, u64 out_bytes, u64 cnt_bytes)
 {
-	const u64 cnt_bytes = sizeof(struct drm_snpu_job_counters);
-
 	if (args->in_handle == args->out_handle &&
 	    snpu_ranges_overlap(args->in_offset, in_bytes, args->out_offset,
 				out_bytes))
@@ -391,7 +403,10 @@ out_unlock:
 static int snpu_job_check_args(struct snpu_device *sdev,
 			       const struct drm_snpu_submit *args)
 {
-	if (args->flags)
+	if (args->flags & ~DRM_SNPU_SUBMIT_FLAGS)
+		return -EINVAL;
+	if ((args->flags & DRM_SNPU_SUBMIT_LAYER_COUNTERS) &&
+	    !args->counters_handle)
 		return -EINVAL;
 	if (!args->batch || args->batch > sdev->fw.platform.max_batch)
 		return -EINVAL;
@@ -411,7 +426,7 @@ int snpu_ioctl_submit(struct drm_device *drm, void *data,
 	struct drm_syncobj *out_syncobj = NULL;
 	struct dma_fence *in_fence = NULL;
 	struct snpu_job *job;
-	u64 in_bytes, out_bytes;
+	u64 in_bytes, out_bytes, cnt_bytes;
 	size_t scratch;
 	int ret;
 
@@ -425,6 +440,8 @@ int snpu_ioctl_submit(struct drm_device *drm, void *data,
 	job->sdev = sdev;
 	job->fpriv = fpriv;
 	job->batch = args->batch;
+	if (args->flags & DRM_SNPU_SUBMIT_LAYER_COUNTERS)
+		job->cmd_flags = SNPU_CMD_F_LAYER_COUNTERS;
 
 	job->model = snpu_model_lookup(fpriv, args->model);
 	if (!job->model) {
@@ -433,7 +450,8 @@ int snpu_ioctl_submit(struct drm_device *drm, void *data,
 	}
 	in_bytes = (u64)args->batch * job->model->input_bytes;
 	out_bytes = (u64)args->batch * job->model->output_bytes;
-	ret = snpu_job_check_overlap(args, in_bytes, out_bytes);
+	cnt_bytes = snpu_job_counters_bytes(args, job->model);
+	ret = snpu_job_check_overlap(args, in_bytes, out_bytes, cnt_bytes);
 	if (ret)
 		goto err_release;
 
@@ -445,8 +463,7 @@ int snpu_ioctl_submit(struct drm_device *drm, void *data,
 	if (!ret && args->counters_handle)
 		ret = snpu_job_map_bo(job, file, SNPU_JOB_COUNTERS,
 				      args->counters_handle,
-				      args->counters_offset,
-				      sizeof(struct drm_snpu_job_counters));
+				      args->counters_offset, cnt_bytes);
 	if (ret)
 		goto err_release;
 

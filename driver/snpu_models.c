@@ -57,7 +57,7 @@ struct snpu_model_obj *snpu_model_lookup(struct snpu_file_priv *fpriv,
 /* Validate @blob and build its prepared form in device memory. */
 static int snpu_model_prepare(struct snpu_device *sdev, const void *blob,
 			      u32 size, struct snpu_model_obj *model,
-			      u32 *status)
+			      struct drm_snpu_model_create *args)
 {
 	struct snpu_model_view *view;
 	int ret;
@@ -68,9 +68,10 @@ static int snpu_model_prepare(struct snpu_device *sdev, const void *blob,
 
 	ret = snpu_model_parse(blob, size, &sdev->fw.platform, view);
 	if (ret) {
-		*status = -ret;
-		drm_dbg(&sdev->drm, "Model rejected: %s\n",
-			snpu_model_strerror(ret));
+		args->status = -ret;
+		args->status_layer = view->bad_layer;
+		drm_dbg(&sdev->drm, "Model rejected (layer %d): %s\n",
+			(int)view->bad_layer, snpu_model_strerror(ret));
 		ret = -EINVAL;
 		goto out;
 	}
@@ -89,6 +90,7 @@ static int snpu_model_prepare(struct snpu_device *sdev, const void *blob,
 	}
 	model->input_bytes = snpu_engine_input_bytes(model->mem.vaddr);
 	model->output_bytes = snpu_engine_output_bytes(model->mem.vaddr);
+	model->layer_count = snpu_engine_layer_count(model->mem.vaddr);
 out:
 	kvfree(view);
 	return ret;
@@ -105,6 +107,7 @@ int snpu_ioctl_model_create(struct drm_device *drm, void *data,
 	int ret;
 
 	args->status = 0;
+	args->status_layer = SNPU_MODEL_NONE;
 	if (args->flags || !args->size || args->size > SNPU_MODEL_MAX_SIZE)
 		return -EINVAL;
 
@@ -124,7 +127,7 @@ int snpu_ioctl_model_create(struct drm_device *drm, void *data,
 	kref_init(&model->ref);
 	model->sdev = sdev;
 
-	ret = snpu_model_prepare(sdev, blob, args->size, model, &args->status);
+	ret = snpu_model_prepare(sdev, blob, args->size, model, args);
 	if (ret)
 		goto err_free_model;
 	kvfree(blob);
@@ -138,6 +141,7 @@ int snpu_ioctl_model_create(struct drm_device *drm, void *data,
 	}
 	args->input_bytes = model->input_bytes;
 	args->output_bytes = model->output_bytes;
+	args->layer_count = model->layer_count;
 	return 0;
 
 err_free_model:

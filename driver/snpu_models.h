@@ -21,6 +21,7 @@ struct snpu_file_priv;
  * @prepared_size: bytes of the prepared model in @mem.
  * @input_bytes: bytes of one input sample.
  * @output_bytes: bytes of one output sample.
+ * @layer_count: layers, the entries of a profiled job's layer counters.
  */
 struct snpu_model_obj {
 	struct kref ref;
@@ -29,6 +30,7 @@ struct snpu_model_obj {
 	size_t prepared_size;
 	u32 input_bytes;
 	u32 output_bytes;
+	u32 layer_count;
 };
 
 struct snpu_model_obj *snpu_model_lookup(struct snpu_file_priv *fpriv,

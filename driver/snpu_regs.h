@@ -73,8 +73,12 @@
  *   args[4] counters (struct drm_snpu_job_counters), 0 for none
  *   args[5] batch (low 32 bits), prepared model bytes (high 32 bits)
  *   args[6] scratch bytes
+ * With SNPU_CMD_F_LAYER_COUNTERS in the opcode, args[4] is followed by
+ * one struct drm_snpu_layer_counters per layer of the model.
  */
 #define SNPU_CMD_RUN			1
+#define SNPU_CMD_OP_MASK		0xffff
+#define SNPU_CMD_F_LAYER_COUNTERS	BIT(16)
 
 /**
  * struct snpu_cmd - one command ring entry, as the device reads it

@@ -24,8 +24,54 @@
 
 static struct drm_snpu_job_counters *accel_job_cnt(const accel_job *job)
 {
+	if (job->profile_map)
+		return job->profile_map;
 	return (struct drm_snpu_job_counters *)
 		(job->page->map + job->slot * ACCEL_CNT_SLOT_SIZE);
+}
+
+/*
+ * Where the job's counters go: a slot of the device pool, or for a
+ * profiled job its own buffer with room for every layer.
+ */
+static int accel_job_counters_buf(accel_job *job, bool profiled,
+				  struct drm_snpu_submit *args)
+{
+	accel_device *dev = job->dev;
+	size_t size;
+	int ret;
+
+	if (!profiled) {
+		ret = accel_cnt_alloc(dev, &job->page, &job->slot);
+		if (ret)
+			return ret;
+		args->counters_handle = job->page->handle;
+		args->counters_offset = job->slot * ACCEL_CNT_SLOT_SIZE;
+		return 0;
+	}
+	size = sizeof(struct drm_snpu_job_counters) +
+	       (size_t)job->model->layer_count *
+	       sizeof(struct drm_snpu_layer_counters);
+	ret = accel_buffer_new(dev, size, 0, &job->profile);
+	if (!ret)
+		ret = accel_buffer_map(job->profile, &job->profile_map);
+	if (ret) {
+		accel_buffer_unref(job->profile);
+		job->profile = NULL;
+		return ret;
+	}
+	memset(job->profile_map, 0, size);
+	args->counters_handle = job->profile->handle;
+	args->flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
+	return 0;
+}
+
+static void accel_job_counters_put(accel_job *job)
+{
+	if (job->profile)
+		accel_buffer_unref(job->profile);
+	else
+		accel_cnt_free(job->dev, job->page, job->slot);
 }
 
 static int accel_syncobj_create(accel_device *dev, uint32_t *handle)
@@ -83,8 +129,8 @@ static int accel_check_io(const accel_model *model, const struct accel_io *io)
 	return 0;
 }
 
-ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
-			   accel_job *after, accel_job **jobp)
+static int accel_submit_job(accel_model *model, const struct accel_io *io,
+			    accel_job *after, bool profiled, accel_job **jobp)
 {
 	struct drm_snpu_submit args = { 0 };
 	accel_device *dev;
@@ -103,10 +149,12 @@ ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return -ENOMEM;
+	job->dev = dev;
+	job->model = model;
 	ret = accel_syncobj_create(dev, &job->syncobj);
 	if (ret)
 		goto err_free;
-	ret = accel_cnt_alloc(dev, &job->page, &job->slot);
+	ret = accel_job_counters_buf(job, profiled, &args);
 	if (ret)
 		goto err_syncobj;
 	memset(accel_job_cnt(job), 0, sizeof(struct drm_snpu_job_counters));
@@ -117,8 +165,6 @@ ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
 	args.in_offset = io->in_offset;
 	args.out_handle = io->out->handle;
 	args.out_offset = io->out_offset;
-	args.counters_handle = job->page->handle;
-	args.counters_offset = job->slot * ACCEL_CNT_SLOT_SIZE;
 	args.in_syncobj = after ? after->syncobj : 0;
 	args.out_syncobj = job->syncobj;
 	ret = accel_ioctl(dev->fd, DRM_IOCTL_SNPU_SUBMIT, &args);
@@ -136,7 +182,7 @@ ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
 	return 0;
 
 err_cnt:
-	accel_cnt_free(dev, job->page, job->slot);
+	accel_job_counters_put(job);
 err_syncobj:
 	accel_syncobj_destroy(dev, job->syncobj);
 err_free:
@@ -246,6 +292,40 @@ ACCEL_API int accel_job_fd(accel_job *job)
 	return ret ? ret : fd;
 }
 
+ACCEL_API int accel_submit(accel_model *model, const struct accel_io *io,
+			   accel_job *after, accel_job **jobp)
+{
+	return accel_submit_job(model, io, after, false, jobp);
+}
+
+ACCEL_API int accel_submit_profiled(accel_model *model,
+				    const struct accel_io *io,
+				    accel_job *after, accel_job **jobp)
+{
+	return accel_submit_job(model, io, after, true, jobp);
+}
+
+/* The job and layer counters share their first six fields. */
+#define ACCEL_COPY_COUNTERS(dst, src)					\
+	do {								\
+		(dst)->cycles = (src)->cycles;				\
+		(dst)->macs = (src)->macs;				\
+		(dst)->macs_skipped_weight = (src)->macs_skipped_weight; \
+		(dst)->macs_skipped_act = (src)->macs_skipped_act;	\
+		(dst)->bytes_read = (src)->bytes_read;			\
+		(dst)->bytes_written = (src)->bytes_written;		\
+	} while (0)
+
+/* 0 once the job finished well, ACCEL_E_JOB_FAILED, -EBUSY or -errno. */
+static int accel_job_finished(accel_job *job)
+{
+	int ret = accel_job_settle(job);
+
+	if (ret < 0)
+		return ret;
+	return ret == ACCEL_JOB_FAILED ? ACCEL_E_JOB_FAILED : 0;
+}
+
 ACCEL_API int accel_job_counters(accel_job *job,
 				 struct accel_counters *counters)
 {
@@ -254,18 +334,31 @@ ACCEL_API int accel_job_counters(accel_job *job,
 
 	if (!job || !counters)
 		return -EINVAL;
-	ret = accel_job_settle(job);
-	if (ret < 0)
+	ret = accel_job_finished(job);
+	if (ret)
 		return ret;
-	if (ret == ACCEL_JOB_FAILED)
-		return ACCEL_E_JOB_FAILED;
 	c = accel_job_cnt(job);
-	counters->cycles = c->cycles;
-	counters->macs = c->macs;
-	counters->macs_skipped_weight = c->macs_skipped_weight;
-	counters->macs_skipped_act = c->macs_skipped_act;
-	counters->bytes_read = c->bytes_read;
-	counters->bytes_written = c->bytes_written;
+	ACCEL_COPY_COUNTERS(counters, c);
+	return 0;
+}
+
+ACCEL_API int accel_job_layer_counters(accel_job *job,
+				       struct accel_counters *layers,
+				       uint32_t n)
+{
+	const struct drm_snpu_layer_counters *lc;
+	uint32_t i;
+	int ret;
+
+	if (!job || !layers || !job->profile ||
+	    n > job->model->layer_count)
+		return -EINVAL;
+	ret = accel_job_finished(job);
+	if (ret)
+		return ret;
+	lc = (const struct drm_snpu_layer_counters *)(accel_job_cnt(job) + 1);
+	for (i = 0; i < n; i++)
+		ACCEL_COPY_COUNTERS(&layers[i], &lc[i]);
 	return 0;
 }
 
@@ -292,7 +385,7 @@ ACCEL_API void accel_job_unref(accel_job *job)
 	 * The job may still be running: its slot may be reused at once, since
 	 * the next user's job waits for this one (same file, same buffer).
 	 */
-	accel_cnt_free(dev, job->page, job->slot);
+	accel_job_counters_put(job);
 	accel_syncobj_destroy(dev, job->syncobj);
 	accel_buffer_unref(job->in);
 	accel_buffer_unref(job->out);

@@ -69,6 +69,7 @@ ACCEL_API int accel_model_load(accel_device *dev, const void *data,
 	model->handle = args.handle;
 	model->input_bytes = args.input_bytes;
 	model->output_bytes = args.output_bytes;
+	model->layer_count = args.layer_count;
 	*modelp = model;
 	return 0;
 }
@@ -160,6 +161,11 @@ ACCEL_API size_t accel_model_input_bytes(const accel_model *model)
 ACCEL_API size_t accel_model_output_bytes(const accel_model *model)
 {
 	return model ? model->output_bytes : 0;
+}
+
+ACCEL_API uint32_t accel_model_layer_count(const accel_model *model)
+{
+	return model ? model->layer_count : 0;
 }
 
 ACCEL_API accel_model *accel_model_ref(accel_model *model)

@@ -19,7 +19,7 @@
 
 /* The driver uAPI this library needs: MODEL_CREATE and SUBMIT are 1.1. */
 #define ACCEL_UAPI_MAJOR	DRM_SNPU_DRIVER_MAJOR
-#define ACCEL_UAPI_MINOR	1
+#define ACCEL_UAPI_MINOR	2
 
 /* Buckets of the per-device GEM handle -> buffer table (power of two). */
 #define ACCEL_HANDLE_BUCKETS	64
@@ -103,6 +103,7 @@ struct accel_model {
 	uint32_t handle;
 	size_t input_bytes;
 	size_t output_bytes;
+	uint32_t layer_count;
 };
 
 /* Job states (accel_job.state). */
@@ -134,6 +135,8 @@ struct accel_job {
 	uint32_t syncobj;
 	struct accel_cnt_page *page;
 	unsigned int slot;
+	accel_buffer *profile;
+	void *profile_map;
 	atomic_int sync_fd;
 	atomic_int state;
 };

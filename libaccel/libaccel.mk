@@ -2,7 +2,7 @@
 #
 # libaccel: the runtime library.
 #
-#   $(O)/lib/libaccel.so.0.1.0    SONAME libaccel.so.0, exports ACCEL_API only
+#   $(O)/lib/libaccel.so.0.2.0    SONAME libaccel.so.0, exports ACCEL_API only
 #   $(O)/lib/libaccel.so.0, .so   symlinks
 #   $(O)/lib/libaccel.a           static (same PIC objects)
 #   $(O)/lib/pkgconfig/libaccel.pc  for the build tree (install paths later)
@@ -15,7 +15,7 @@
 #   LIBACCEL_SO, LIBACCEL_A  prerequisites
 #   LIBACCEL_SAN_A         an ASan/UBSan build of the library, for tests
 
-LIBACCEL_VERSION := 0.1.0
+LIBACCEL_VERSION := 0.2.0
 LIBACCEL_SONAME := libaccel.so.0
 LIBACCEL_LIBDIR := $(O)/lib
 LIBACCEL_SO := $(LIBACCEL_LIBDIR)/libaccel.so.$(LIBACCEL_VERSION)
@@ -28,7 +28,7 @@ LIBACCEL_SRCS := libaccel/accel_error.c libaccel/accel_device.c \
 	libaccel/accel_buffer.c libaccel/accel_model.c libaccel/accel_job.c
 # snpu_model_strerror() and what its file needs.
 LIBACCEL_COMMON_SRCS := driver/common/snpu_model_parse.c \
-	driver/common/snpu_crc32.c
+	driver/common/snpu_crc32.c driver/common/snpu_cost.c
 LIBACCEL_HDRS := libaccel/include/accel.h libaccel/accel_priv.h \
 	$(wildcard uapi/*.h driver/common/*.h)
 

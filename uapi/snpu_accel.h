@@ -35,7 +35,7 @@ extern "C" {
  * every addition. History is kept above struct drm_driver in snpu_drv.c.
  */
 #define DRM_SNPU_DRIVER_MAJOR		1
-#define DRM_SNPU_DRIVER_MINOR		1
+#define DRM_SNPU_DRIVER_MINOR		2
 
 /* Ioctl numbers: append only; don't reorder, don't remove. */
 #define DRM_SNPU_GET_PARAM		0x00
@@ -199,13 +199,18 @@ struct drm_snpu_bo_info {
  * struct drm_snpu_model_create - copy, validate and keep a packed model
  * @data: Input: user pointer to the packed model (uapi/snpu_model.h).
  * @size: Input: bytes at @data, at most %SNPU_MODEL_MAX_SIZE.
- * @flags: Input: must be zero.
+ * @flags: Input: DRM_SNPU_SUBMIT_* flags.
  * @handle: Output: model handle, valid for this file, nonzero.
  * @status: Output: 0, or the &enum snpu_model_error that made the call
  *	fail with -EINVAL (the model is malformed, or uses an op, encoding or
  *	size the device's platform does not support).
  * @input_bytes: Output: bytes of one input sample.
  * @output_bytes: Output: bytes of one output sample.
+ * @status_layer: Output: with a nonzero @status, the index of the layer
+ *	it is about (%SNPU_MODEL_NONE for the header, tables or the model
+ *	as a whole). Since 1.2.
+ * @layer_count: Output: layers of the model, the entries
+ *	%DRM_SNPU_SUBMIT_LAYER_COUNTERS writes. Since 1.2.
  *
  * The kernel copies the model once, validates every byte of its copy and
  * keeps only the validated, prepared form; @data may be freed on return.
@@ -218,6 +223,8 @@ struct drm_snpu_model_create {
 	__u32 status;
 	__u32 input_bytes;
 	__u32 output_bytes;
+	__u32 status_layer;
+	__u32 layer_count;
 };
 
 /**
@@ -259,6 +266,38 @@ struct drm_snpu_job_counters {
 };
 
 /**
+ * struct drm_snpu_layer_counters - what one layer of a job did
+ * @cycles: cycles of the layer, counted with the firmware's cost table.
+ * @macs: multiply-accumulates executed.
+ * @macs_skipped_weight: MACs skipped because the weight was pruned.
+ * @macs_skipped_act: MACs skipped because the activation was zero.
+ * @bytes_read: bytes read: the layer's packed weights, metadata and
+ *	parameters once, its input once per SRAM weight tile.
+ * @bytes_written: bytes of activations written.
+ *
+ * The job's &struct drm_snpu_job_counters are the sums over its layers.
+ */
+struct drm_snpu_layer_counters {
+	__u64 cycles;
+	__u64 macs;
+	__u64 macs_skipped_weight;
+	__u64 macs_skipped_act;
+	__u64 bytes_read;
+	__u64 bytes_written;
+};
+
+/*
+ * SUBMIT flags (struct drm_snpu_submit @flags).
+ *
+ * DRM_SNPU_SUBMIT_LAYER_COUNTERS: profile the job. The counters buffer
+ * range is a &struct drm_snpu_job_counters followed by one &struct
+ * drm_snpu_layer_counters per layer of the model, in execution order
+ * (MODEL_CREATE's @layer_count); requires @counters_handle. Since 1.2.
+ */
+#define DRM_SNPU_SUBMIT_LAYER_COUNTERS		_BITUL(0)
+#define DRM_SNPU_SUBMIT_FLAGS			(DRM_SNPU_SUBMIT_LAYER_COUNTERS)
+
+/**
  * struct drm_snpu_submit - run a model on a batch
  * @model: Input: model handle.
  * @batch: Input: samples, 1 to %DRM_SNPU_PARAM_MAX_BATCH.
@@ -271,7 +310,7 @@ struct drm_snpu_job_counters {
  * @out_offset: Input: byte offset into the output buffer.
  * @counters_handle: Input: buffer receiving a &struct
  *	drm_snpu_job_counters at @counters_offset; 0 for none.
- * @flags: Input: must be zero.
+ * @flags: Input: DRM_SNPU_SUBMIT_* flags.
  * @counters_offset: Input: 8-byte aligned offset; 0 without a buffer.
  * @in_syncobj: Input: syncobj whose fence the job waits for; 0 for none.
  * @out_syncobj: Input: syncobj that receives the job's fence; 0 for
@@ -281,8 +320,9 @@ struct drm_snpu_job_counters {
  * The job also waits for the fences of its buffers' reservation objects
  * (implicit sync with other drivers) and adds its own. Errors: -ENOENT
  * for an unknown model, buffer or syncobj handle; -EINVAL for a bad batch,
- * a range outside its buffer, overlapping input and output, nonzero
- * flags or pad.
+ * a range outside its buffer, overlapping input, output and counters,
+ * unknown flags, or %DRM_SNPU_SUBMIT_LAYER_COUNTERS without a counters
+ * buffer.
  */
 struct drm_snpu_submit {
 	__u32 model;

@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define ACCEL_VERSION_MAJOR	0
-#define ACCEL_VERSION_MINOR	1
+#define ACCEL_VERSION_MINOR	2
 #define ACCEL_VERSION_PATCH	0
 #define ACCEL_VERSION_HEX \
 	((ACCEL_VERSION_MAJOR << 16) | (ACCEL_VERSION_MINOR << 8) | \
@@ -173,6 +173,8 @@ ACCEL_API int accel_model_load_file(accel_device *dev, const char *path,
 				    accel_model **model);
 ACCEL_API size_t accel_model_input_bytes(const accel_model *model);
 ACCEL_API size_t accel_model_output_bytes(const accel_model *model);
+/* Layers of the model: the entries accel_job_layer_counters() fills. */
+ACCEL_API uint32_t accel_model_layer_count(const accel_model *model);
 ACCEL_API accel_model *accel_model_ref(accel_model *model);
 ACCEL_API void accel_model_unref(accel_model *model);
 
@@ -235,6 +237,20 @@ ACCEL_API int accel_job_fd(accel_job *job);
  */
 ACCEL_API int accel_job_counters(accel_job *job,
 				 struct accel_counters *counters);
+/*
+ * Profiling: accel_submit_profiled() is accel_submit() for a job whose
+ * device also counts every layer (its own buffer, so it costs a buffer
+ * allocation per job). After it finished, accel_job_layer_counters()
+ * fills @layers[i] for the first @n layers (n at most
+ * accel_model_layer_count()); their sums are accel_job_counters(). -EINVAL
+ * for a job submitted without profiling.
+ */
+ACCEL_API int accel_submit_profiled(accel_model *model,
+				    const struct accel_io *io,
+				    accel_job *after, accel_job **job);
+ACCEL_API int accel_job_layer_counters(accel_job *job,
+				       struct accel_counters *layers,
+				       uint32_t n);
 ACCEL_API accel_job *accel_job_ref(accel_job *job);
 ACCEL_API void accel_job_unref(accel_job *job);
 

@@ -97,7 +97,8 @@ static struct drm_snpu_submit submit_args(uint32_t model, uint32_t batch,
  */
 static int run_and_compare(int fd, const struct snpu_tmodel *tm,
 			   uint32_t model, uint32_t batch, unsigned int seed,
-			   struct drm_snpu_job_counters *counters)
+			   struct drm_snpu_job_counters *counters,
+			   struct drm_snpu_layer_counters *layers)
 {
 	struct job_bufs b;
 	struct drm_snpu_submit args;
@@ -121,6 +122,8 @@ static int run_and_compare(int fd, const struct snpu_tmodel *tm,
 	}
 
 	args = submit_args(model, batch, &b);
+	if (layers)
+		args.flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
 	ret = __snpu_submit(fd, &args);
 	if (!ret)
 		ret = snpu_syncobj_wait(fd, b.syncobj, WAIT_MS);
@@ -140,6 +143,9 @@ static int run_and_compare(int fd, const struct snpu_tmodel *tm,
 	}
 	if (counters)
 		*counters = *b.cnt_map;
+	if (layers)
+		memcpy(layers, b.cnt_map + 1,
+		       tm->pm.n_layers * sizeof(*layers));
 out:
 	bufs_destroy(fd, &b);
 	free(expect);
@@ -160,9 +166,11 @@ out:
  */
 static int host_counters(const struct snpu_tmodel *tm, const char *fw_name,
 			 uint32_t batch, unsigned int seed,
-			 struct snpu_counters *c)
+			 struct snpu_counters *c, struct snpu_counters *layers)
 {
-	struct snpu_engine_ctx ctx = { .counters = c };
+	struct snpu_engine_ctx ctx = {
+		.counters = c, .layers = layers, .n_layers = tm->pm.n_layers,
+	};
 	struct snpu_model_view view;
 	struct snpu_fw_info fw;
 	void *image, *mem = NULL, *scratch = NULL;
@@ -270,19 +278,32 @@ FIXTURE_TEARDOWN(diff)
 TEST_F(diff, device_equals_reference)
 {
 	static const uint32_t batches[] = { 1, 7, 64 };
+	struct drm_snpu_layer_counters dl[SNPU_TMODEL_MAX];
+	struct snpu_counters h, hl[SNPU_TMODEL_MAX];
 	struct drm_snpu_job_counters c;
-	struct snpu_counters h;
-	unsigned int i;
+	unsigned int i, l;
 
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		/* batch 7 is profiled: every layer's counters too */
 		ASSERT_EQ(0, run_and_compare(self->fd, &self->tm, self->model,
-					     batches[i], 100 + i, &c));
+					     batches[i], 100 + i, &c,
+					     i == 1 ? dl : NULL));
 		EXPECT_EQ(0, c.status);
 		EXPECT_LT(0, c.cycles);
 		EXPECT_LT(0, c.macs);
 		/* measured on the device == predicted by the cost model */
 		ASSERT_EQ(0, host_counters(&self->tm, "edge-mid.bin",
-					   batches[i], 100 + i, &h));
+					   batches[i], 100 + i, &h, hl));
+		for (l = 0; i == 1 && l < self->tm.pm.n_layers; l++) {
+			EXPECT_EQ(hl[l].cycles, dl[l].cycles);
+			EXPECT_EQ(hl[l].macs, dl[l].macs);
+			EXPECT_EQ(hl[l].macs_skipped_weight,
+				  dl[l].macs_skipped_weight);
+			EXPECT_EQ(hl[l].macs_skipped_act,
+				  dl[l].macs_skipped_act);
+			EXPECT_EQ(hl[l].bytes_read, dl[l].bytes_read);
+			EXPECT_EQ(hl[l].bytes_written, dl[l].bytes_written);
+		}
 		EXPECT_EQ(h.cycles, c.cycles);
 		EXPECT_EQ(h.macs, c.macs);
 		EXPECT_EQ(h.macs_skipped_weight, c.macs_skipped_weight);
@@ -357,7 +378,7 @@ static void expect_device_works(struct __test_metadata *_metadata,
 				FIXTURE_DATA(job) *self)
 {
 	EXPECT_EQ(0, run_and_compare(self->fd, &self->tm, self->model, 3, 9,
-				     NULL));
+				     NULL, NULL));
 }
 
 TEST_F(job, model_create_returns_sample_sizes)
@@ -372,6 +393,8 @@ TEST_F(job, model_create_returns_sample_sizes)
 	EXPECT_NE(self->model, args.handle);
 	EXPECT_EQ(self->tm.in_bytes, args.input_bytes);
 	EXPECT_EQ(self->tm.out_bytes, args.output_bytes);
+	EXPECT_EQ(self->tm.pm.n_layers, args.layer_count);
+	EXPECT_EQ(SNPU_MODEL_NONE, args.status_layer);
 	EXPECT_EQ(2, snpu_debugfs_value(self->minor, "snpu_objects",
 					"model_count"));
 }
@@ -503,12 +526,67 @@ TEST_F(job, submit_bad_batch_rejected)
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
 }
 
-TEST_F(job, submit_nonzero_flags_rejected)
+TEST_F(job, submit_unknown_flags_rejected)
 {
 	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
 
-	args.flags = 1;
+	args.flags = 2;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	args.flags = 1u << 31;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, submit_layer_counters_need_room)
+{
+	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	size_t need = sizeof(struct drm_snpu_job_counters) +
+		      self->tm.pm.n_layers *
+		      sizeof(struct drm_snpu_layer_counters);
+
+	/* no counters buffer to write them to */
+	args.flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
+	args.counters_handle = 0;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	/* room for the job's counters, not for every layer's */
+	args = submit_args(self->model, 1, &self->b);
+	args.flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
+	args.counters_offset = 4096 - sizeof(struct drm_snpu_job_counters);
+	args.counters_offset &= ~7ull;
+	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
+	/* exactly enough */
+	args.counters_offset = (4096 - need) & ~7ull;
+	EXPECT_EQ(0, __snpu_submit(self->fd, &args));
+	EXPECT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	expect_device_works(_metadata, self);
+}
+
+/* The per-layer counters add up to the job's. */
+TEST_F(job, layer_counters_sum_to_job_counters)
+{
+	struct drm_snpu_layer_counters l[SNPU_TMODEL_MAX];
+	struct drm_snpu_job_counters c;
+	struct drm_snpu_layer_counters sum = { 0 };
+	unsigned int i;
+
+	ASSERT_EQ(0, run_and_compare(self->fd, &self->tm, self->model, 5, 3,
+				     &c, l));
+	for (i = 0; i < self->tm.pm.n_layers; i++) {
+		EXPECT_LT(0, l[i].cycles);
+		EXPECT_LT(0, l[i].bytes_written);
+		sum.cycles += l[i].cycles;
+		sum.macs += l[i].macs;
+		sum.macs_skipped_weight += l[i].macs_skipped_weight;
+		sum.macs_skipped_act += l[i].macs_skipped_act;
+		sum.bytes_read += l[i].bytes_read;
+		sum.bytes_written += l[i].bytes_written;
+	}
+	EXPECT_EQ(c.cycles, sum.cycles);
+	EXPECT_EQ(c.macs, sum.macs);
+	EXPECT_EQ(c.macs_skipped_weight, sum.macs_skipped_weight);
+	EXPECT_EQ(c.macs_skipped_act, sum.macs_skipped_act);
+	EXPECT_EQ(c.bytes_read, sum.bytes_read);
+	EXPECT_EQ(c.bytes_written, sum.bytes_written);
 }
 
 TEST_F(job, submit_overlapping_ranges_rejected)
@@ -646,7 +724,7 @@ static int worker(unsigned int id)
 		return 12;
 	for (i = 0; i < 250; i++) {
 		ret = run_and_compare(fd, &tm, model, 1 + i % 4, id * 1000 + i,
-				      NULL);
+				      NULL, NULL);
 		if (ret) {
 			printf("# worker %u job %d: %d\n", id, i, ret);
 			return 13;
@@ -750,6 +828,86 @@ TEST_F_TIMEOUT(job, killed_process_with_hung_job_leaks_nothing, 120)
 	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state", "resets"));
 }
 
+/*
+ * SRAM: a layer whose activations of one sample leave no room for weights
+ * is refused at MODEL_CREATE, naming the layer; a platform with room runs
+ * it. Weights over the room are streamed in tiles, the input once per
+ * tile, exactly as the host's cost model counts.
+ */
+TEST(sram_too_small_for_activations_rejected_with_layer)
+{
+	struct drm_snpu_model_create args = { 0 };
+	struct snpu_tmodel tm;
+	uint32_t h, status = 0;
+	int fd;
+
+	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_BIG_ACT,
+				       SNPU_ENC_DENSE, 0, 5));
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load("emulate_fw=snpu/edge-tiny.bin"));
+	fd = snpu_open_first();
+	ASSERT_LE(0, fd);
+	args.data = (uintptr_t)tm.blob;
+	args.size = (uint32_t)tm.size;
+	EXPECT_EQ(-EINVAL, snpu_ioctl(fd, DRM_IOCTL_SNPU_MODEL_CREATE, &args));
+	EXPECT_EQ(SNPU_MODEL_E_UNSUPPORTED_SRAM, args.status);
+	EXPECT_EQ(0, args.status_layer);
+	close(fd);
+
+	ASSERT_EQ(0, snpu_module_unload());
+	ASSERT_EQ(0, snpu_module_load("emulate_fw=snpu/edge-mid.bin"));
+	fd = snpu_open_first();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h, &status));
+	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 1, 4, NULL, NULL));
+	close(fd);
+	snpu_tmodel_free(&tm);
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
+TEST(weights_over_sram_are_streamed_in_tiles)
+{
+	static const struct {
+		const char *fw;
+		uint64_t tiles;
+	} plat[] = {
+		/* 256 KiB: (2048 * 256 + 12 * 256) / (256 KiB - 2304) */
+		{ "edge-tiny.bin", 3 },
+		{ "edge-mid.bin", 1 },
+	};
+	struct drm_snpu_layer_counters l;
+	struct drm_snpu_job_counters c;
+	struct snpu_counters hc, hl;
+	struct snpu_tmodel tm;
+	char params[64];
+	uint32_t h, status;
+	unsigned int i;
+	int fd;
+
+	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_WIDE, SNPU_ENC_DENSE,
+				       0, 6));
+	for (i = 0; i < 2; i++) {
+		snprintf(params, sizeof(params), "emulate_fw=snpu/%s",
+			 plat[i].fw);
+		ASSERT_EQ(0, snpu_module_unload());
+		ASSERT_EQ(0, snpu_module_load(params));
+		fd = snpu_open_first();
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h,
+						 &status));
+		ASSERT_EQ(0, run_and_compare(fd, &tm, h, 2, 8, &c, &l));
+		EXPECT_EQ(2 * 2048 * plat[i].tiles + 2048 * 256 + 12 * 256,
+			  l.bytes_read);
+		EXPECT_EQ(c.bytes_read, l.bytes_read);
+		ASSERT_EQ(0, host_counters(&tm, plat[i].fw, 2, 8, &hc, &hl));
+		EXPECT_EQ(hl.cycles, l.cycles);
+		EXPECT_EQ(hl.bytes_read, l.bytes_read);
+		close(fd);
+	}
+	snpu_tmodel_free(&tm);
+	EXPECT_EQ(0, snpu_module_unload());
+}
+
 /* A platform without the encoding refuses the model at MODEL_CREATE. */
 TEST(unsupported_encoding_rejected_on_tiny_platform)
 {
@@ -771,7 +929,7 @@ TEST(unsupported_encoding_rejected_on_tiny_platform)
 	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_MLP, SNPU_ENC_NM,
 				       SNPU_NM_2_4, 1));
 	ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h, &status));
-	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 8, 2, NULL));
+	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 8, 2, NULL, NULL));
 	snpu_tmodel_free(&tm);
 	close(fd);
 	EXPECT_EQ(0, snpu_module_unload());

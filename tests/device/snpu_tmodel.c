@@ -240,6 +240,36 @@ static int snpu_tm_cnn(struct snpu_tmodel *m, uint32_t enc, uint32_t var,
 	return ret;
 }
 
+/* One FC whose 512 KiB of weights exceed a small SRAM: it is tiled. */
+static int snpu_tm_wide(struct snpu_tmodel *m, uint32_t enc, uint32_t var,
+			uint32_t *s)
+{
+	snpu_tm_tensor(m, 0, 1, 1, 2048, s);
+	snpu_tm_tensor(m, 1, 1, 1, 256, s);
+	snpu_tm_link(m, 0, SNPU_OP_FC, 0, 1);
+	m->l[0].out_channels = 256;
+	m->pm.n_tensors = 2;
+	m->pm.n_layers = 1;
+	m->pm.output = 1;
+	return snpu_tm_weighted(m, 0, 2048, enc, var, 0, s);
+}
+
+/* One conv whose activations (2 x 144 KiB a sample) exceed 256 KiB. */
+static int snpu_tm_big_act(struct snpu_tmodel *m, uint32_t enc, uint32_t var,
+			   uint32_t *s)
+{
+	snpu_tm_tensor(m, 0, 96, 96, 16, s);
+	snpu_tm_tensor(m, 1, 96, 96, 16, s);
+	snpu_tm_link(m, 0, SNPU_OP_CONV2D, 0, 1);
+	snpu_tm_window(&m->l[0], 3, 1, 1, 1);
+	m->l[0].groups = 1;
+	m->l[0].out_channels = 16;
+	m->pm.n_tensors = 2;
+	m->pm.n_layers = 1;
+	m->pm.output = 1;
+	return snpu_tm_weighted(m, 0, 3 * 3 * 16, enc, var, 1, s);
+}
+
 static int snpu_tm_residual(struct snpu_tmodel *m, uint32_t enc, uint32_t var,
 			    uint32_t *s)
 {
@@ -305,6 +335,12 @@ int snpu_tmodel_build(struct snpu_tmodel *m, enum snpu_tmodel_kind kind,
 		break;
 	case SNPU_TMODEL_RESIDUAL:
 		ret = snpu_tm_residual(m, encoding, variant, &s);
+		break;
+	case SNPU_TMODEL_WIDE:
+		ret = snpu_tm_wide(m, encoding, variant, &s);
+		break;
+	case SNPU_TMODEL_BIG_ACT:
+		ret = snpu_tm_big_act(m, encoding, variant, &s);
 		break;
 	default:
 		ret = -EINVAL;

@@ -48,6 +48,8 @@ enum snpu_tmodel_kind {
 	SNPU_TMODEL_MLP,	/* FC 96 -> 40 -> 10, ReLU between */
 	SNPU_TMODEL_CNN,	/* conv 3x3 -> maxpool -> dw conv -> avgpool -> FC */
 	SNPU_TMODEL_RESIDUAL,	/* FC branches added, then reshape */
+	SNPU_TMODEL_WIDE,	/* FC 2048 -> 256: weights beyond a small SRAM */
+	SNPU_TMODEL_BIG_ACT,	/* conv 3x3 on 96x96x16: activations too */
 };
 
 /*

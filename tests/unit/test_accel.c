@@ -154,9 +154,9 @@ static void accel_version_matches_header(void **state)
 	snprintf(expect, sizeof(expect), "%d.%d.%d", ACCEL_VERSION_MAJOR,
 		 ACCEL_VERSION_MINOR, ACCEL_VERSION_PATCH);
 	assert_string_equal(expect, accel_version());
-	assert_string_equal("0.1.0", accel_version());
+	assert_string_equal("0.2.0", accel_version());
 	assert_int_equal(ACCEL_VERSION_HEX, accel_version_hex());
-	assert_int_equal(0x000100, accel_version_hex());
+	assert_int_equal(0x000200, accel_version_hex());
 }
 
 /* ---- accel_strerror ---------------------------------------------------- */
@@ -185,9 +185,9 @@ static void accel_strerror_driver_too_old_names_versions(void **state)
 	const char *s = accel_strerror(ACCEL_E_DRIVER_TOO_OLD);
 
 	assert_non_null(strstr(s, "upgrade snpu.ko"));
-	assert_non_null(strstr(s, "(1.1)"));
+	assert_non_null(strstr(s, "(1.2)"));
 	assert_non_null(strstr(s, "older"));
-	assert_non_null(strstr(s, "libaccel 0.1.0"));
+	assert_non_null(strstr(s, "libaccel 0.2.0"));
 }
 
 static void accel_strerror_driver_too_new_names_library(void **state)
