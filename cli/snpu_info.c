@@ -11,46 +11,12 @@
 #include <string.h>
 
 #include "snpu_cli.h"
-#include "snpu_defs.h"
+#include "snpu_names.h"
 
-#define SNPU_INFO_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-struct snpu_info_names {
-	const char *const *names;
-	unsigned int count;
-};
-
-static const char *const snpu_info_op_names[] = {
-	[SNPU_OP_FC] = "fc", [SNPU_OP_CONV2D] = "conv2d",
-	[SNPU_OP_MAXPOOL] = "maxpool", [SNPU_OP_AVGPOOL] = "avgpool",
-	[SNPU_OP_ADD] = "add", [SNPU_OP_RESHAPE] = "reshape",
-};
-static const char *const snpu_info_enc_names[] = {
-	[SNPU_ENC_DENSE] = "dense", [SNPU_ENC_CSR] = "csr",
-	[SNPU_ENC_NM] = "nm", [SNPU_ENC_BLOCK] = "block",
-};
-static const char *const snpu_info_nm_names[] = {
-	[SNPU_NM_2_4] = "2:4", [SNPU_NM_1_4] = "1:4", [SNPU_NM_2_8] = "2:8",
-};
-static const char *const snpu_info_block_names[] = {
-	[SNPU_BLOCK_1X4] = "1x4", [SNPU_BLOCK_4X4] = "4x4",
-	[SNPU_BLOCK_1X16] = "1x16",
-};
-static const char *const snpu_info_feat_names[] = {
-	"act_zero_skip",
-};
-
-#define SNPU_INFO_NAMES(t)	{ t, SNPU_INFO_ARRAY_SIZE(t) }
-
-static const struct snpu_info_names snpu_info_ops = SNPU_INFO_NAMES(snpu_info_op_names);
-static const struct snpu_info_names snpu_info_encs = SNPU_INFO_NAMES(snpu_info_enc_names);
-static const struct snpu_info_names snpu_info_nms = SNPU_INFO_NAMES(snpu_info_nm_names);
-static const struct snpu_info_names snpu_info_blocks = SNPU_INFO_NAMES(snpu_info_block_names);
-static const struct snpu_info_names snpu_info_feats = SNPU_INFO_NAMES(snpu_info_feat_names);
 
 /* Bits of @mask by name, comma separated (or as JSON strings). */
 static void snpu_info_mask(FILE *f, uint32_t mask,
-			   const struct snpu_info_names *t, int json)
+			   const char *(*names)(u32 bit), int json)
 {
 	unsigned int i, n = 0;
 
@@ -60,9 +26,8 @@ static void snpu_info_mask(FILE *f, uint32_t mask,
 
 		if (!(mask & (1u << i)))
 			continue;
-		if (i < t->count && t->names[i]) {
-			name = t->names[i];
-		} else {
+		name = names(i);
+		if (!name) {
 			snprintf(unknown, sizeof(unknown), "bit%u", i);
 			name = unknown;
 		}
@@ -94,15 +59,15 @@ static void snpu_info_json(const struct accel_device_info *d,
 	       (unsigned long long)c->dram_bytes, c->dram_bytes_per_cycle,
 	       c->max_batch);
 	printf(" \"ops\": [");
-	snpu_info_mask(stdout, c->ops, &snpu_info_ops, 1);
+	snpu_info_mask(stdout, c->ops, snpu_op_name, 1);
 	printf("], \"encodings\": [");
-	snpu_info_mask(stdout, c->encodings, &snpu_info_encs, 1);
+	snpu_info_mask(stdout, c->encodings, snpu_enc_name, 1);
 	printf("], \"nm_patterns\": [");
-	snpu_info_mask(stdout, c->nm_patterns, &snpu_info_nms, 1);
+	snpu_info_mask(stdout, c->nm_patterns, snpu_nm_name, 1);
 	printf("], \"block_shapes\": [");
-	snpu_info_mask(stdout, c->block_shapes, &snpu_info_blocks, 1);
+	snpu_info_mask(stdout, c->block_shapes, snpu_block_name, 1);
 	printf("], \"features\": [");
-	snpu_info_mask(stdout, c->features, &snpu_info_feats, 1);
+	snpu_info_mask(stdout, c->features, snpu_feature_name, 1);
 	printf("]}");
 }
 
@@ -122,16 +87,16 @@ static void snpu_info_text(const struct accel_device_info *d,
 	       (unsigned long long)(c->dram_bytes >> 20),
 	       c->dram_bytes_per_cycle);
 	printf("  ops          ");
-	snpu_info_mask(stdout, c->ops, &snpu_info_ops, 0);
+	snpu_info_mask(stdout, c->ops, snpu_op_name, 0);
 	printf("\n  encodings    ");
-	snpu_info_mask(stdout, c->encodings, &snpu_info_encs, 0);
+	snpu_info_mask(stdout, c->encodings, snpu_enc_name, 0);
 	if (c->nm_patterns) {
 		printf("; n:m ");
-		snpu_info_mask(stdout, c->nm_patterns, &snpu_info_nms, 0);
+		snpu_info_mask(stdout, c->nm_patterns, snpu_nm_name, 0);
 	}
 	if (c->block_shapes) {
 		printf("; blocks ");
-		snpu_info_mask(stdout, c->block_shapes, &snpu_info_blocks, 0);
+		snpu_info_mask(stdout, c->block_shapes, snpu_block_name, 0);
 	}
 	if (c->features & SNPU_FEAT_ACT_ZERO_SKIP)
 		printf("; zero-activation skipping");

@@ -19,72 +19,39 @@
 
 #include "fwgen_profile.h"
 #include "snpu_crc32.h"
+#include "snpu_names.h"
 
 #define FWGEN_LINE_MAX		512
 #define FWGEN_MAX_TOKENS	8
 
-static const char * const fwgen_ops[SNPU_OP_COUNT] = {
-	[SNPU_OP_FC] = "fc",
-	[SNPU_OP_CONV2D] = "conv2d",
-	[SNPU_OP_MAXPOOL] = "maxpool",
-	[SNPU_OP_AVGPOOL] = "avgpool",
-	[SNPU_OP_ADD] = "add",
-	[SNPU_OP_RESHAPE] = "reshape",
-};
-
-static const char * const fwgen_encs[SNPU_ENC_COUNT] = {
-	[SNPU_ENC_DENSE] = "dense",
-	[SNPU_ENC_CSR] = "csr",
-	[SNPU_ENC_NM] = "nm",
-	[SNPU_ENC_BLOCK] = "block",
-};
-
-static const char * const fwgen_nms[SNPU_NM_COUNT] = {
-	[SNPU_NM_2_4] = "2:4",
-	[SNPU_NM_1_4] = "1:4",
-	[SNPU_NM_2_8] = "2:8",
-};
-
-static const char * const fwgen_blocks[SNPU_BLOCK_COUNT] = {
-	[SNPU_BLOCK_1X4] = "1x4",
-	[SNPU_BLOCK_4X4] = "4x4",
-	[SNPU_BLOCK_1X16] = "1x16",
-};
-
-/* Indexed by bit number of SNPU_FEAT_*. */
-static const char * const fwgen_features[] = {
-	"act_zero_skip",
-};
-
-static const char *fwgen_name(const char * const *names, unsigned int n,
-			      unsigned int i)
+static const char *fwgen_name(const char *name)
 {
-	return i < n && names[i] ? names[i] : "?";
+	return name ? name : "?";
 }
 
 const char *fwgen_op_name(unsigned int op)
 {
-	return fwgen_name(fwgen_ops, SNPU_OP_COUNT, op);
+	return fwgen_name(snpu_op_name(op));
 }
 
 const char *fwgen_enc_name(unsigned int enc)
 {
-	return fwgen_name(fwgen_encs, SNPU_ENC_COUNT, enc);
+	return fwgen_name(snpu_enc_name(enc));
 }
 
 const char *fwgen_nm_name(unsigned int nm)
 {
-	return fwgen_name(fwgen_nms, SNPU_NM_COUNT, nm);
+	return fwgen_name(snpu_nm_name(nm));
 }
 
 const char *fwgen_block_name(unsigned int block)
 {
-	return fwgen_name(fwgen_blocks, SNPU_BLOCK_COUNT, block);
+	return fwgen_name(snpu_block_name(block));
 }
 
 const char *fwgen_feature_name(unsigned int bit)
 {
-	return fwgen_name(fwgen_features, ARRAY_SIZE(fwgen_features), bit);
+	return fwgen_name(snpu_feature_name(bit));
 }
 
 enum fwgen_kind {
@@ -101,33 +68,31 @@ struct fwgen_key {
 	enum fwgen_kind kind;
 	bool required;
 	size_t offset;			/* in struct snpu_platform */
-	const char * const *names;	/* FWGEN_MASK */
-	unsigned int nnames;
+	const char *(*names)(u32 bit);	/* FWGEN_MASK: name of a bit */
 };
 
 #define FWGEN_FIELD(f)	offsetof(struct snpu_platform, f)
 
 static const struct fwgen_key fwgen_keys[] = {
-	{ "name", FWGEN_NAME, true, 0, NULL, 0 },
-	{ "platform_id", FWGEN_U32, true, FWGEN_FIELD(platform_id), NULL, 0 },
-	{ "fw_version", FWGEN_VERSION, true, 0, NULL, 0 },
-	{ "mac_units", FWGEN_U32, true, FWGEN_FIELD(mac_units), NULL, 0 },
-	{ "clock_khz", FWGEN_U32, true, FWGEN_FIELD(clock_khz), NULL, 0 },
-	{ "sram_bytes", FWGEN_SIZE32, true, FWGEN_FIELD(sram_bytes), NULL, 0 },
-	{ "dram_bytes", FWGEN_SIZE64, true, FWGEN_FIELD(dram_bytes), NULL, 0 },
+	{ "name", FWGEN_NAME, true, 0, NULL },
+	{ "platform_id", FWGEN_U32, true, FWGEN_FIELD(platform_id), NULL },
+	{ "fw_version", FWGEN_VERSION, true, 0, NULL },
+	{ "mac_units", FWGEN_U32, true, FWGEN_FIELD(mac_units), NULL },
+	{ "clock_khz", FWGEN_U32, true, FWGEN_FIELD(clock_khz), NULL },
+	{ "sram_bytes", FWGEN_SIZE32, true, FWGEN_FIELD(sram_bytes), NULL },
+	{ "dram_bytes", FWGEN_SIZE64, true, FWGEN_FIELD(dram_bytes), NULL },
 	{ "dram_bytes_per_cycle", FWGEN_U32, true,
-	  FWGEN_FIELD(dram_bytes_per_cycle), NULL, 0 },
-	{ "ops", FWGEN_MASK, true, FWGEN_FIELD(ops),
-	  fwgen_ops, SNPU_OP_COUNT },
+	  FWGEN_FIELD(dram_bytes_per_cycle), NULL },
+	{ "ops", FWGEN_MASK, true, FWGEN_FIELD(ops), snpu_op_name },
 	{ "encodings", FWGEN_MASK, true, FWGEN_FIELD(encodings),
-	  fwgen_encs, SNPU_ENC_COUNT },
+	  snpu_enc_name },
 	{ "nm_patterns", FWGEN_MASK, false, FWGEN_FIELD(nm_patterns),
-	  fwgen_nms, SNPU_NM_COUNT },
+	  snpu_nm_name },
 	{ "block_shapes", FWGEN_MASK, false, FWGEN_FIELD(block_shapes),
-	  fwgen_blocks, SNPU_BLOCK_COUNT },
+	  snpu_block_name },
 	{ "features", FWGEN_MASK, false, FWGEN_FIELD(features),
-	  fwgen_features, ARRAY_SIZE(fwgen_features) },
-	{ "max_batch", FWGEN_U32, true, FWGEN_FIELD(max_batch), NULL, 0 },
+	  snpu_feature_name },
+	{ "max_batch", FWGEN_U32, true, FWGEN_FIELD(max_batch), NULL },
 };
 
 #define FWGEN_NKEYS	ARRAY_SIZE(fwgen_keys)
@@ -153,14 +118,17 @@ fwgen_fail(struct fwgen_error *err, unsigned int line, const char *fmt, ...)
 	return -1;
 }
 
-static int fwgen_lookup(const char * const *names, unsigned int n,
-			const char *s)
+/* The bit whose name (by @names) is @s, or -1. */
+static int fwgen_lookup(const char *(*names)(u32 bit), const char *s)
 {
-	unsigned int i;
+	const char *name;
+	u32 i;
 
-	for (i = 0; i < n; i++)
-		if (names[i] && !strcmp(names[i], s))
+	for (i = 0; i < 32; i++) {
+		name = names(i);
+		if (name && !strcmp(name, s))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -293,15 +261,15 @@ static int fwgen_parse_mask(struct fwgen_state *st, const struct fwgen_key *k,
 		if (!*item)
 			return fwgen_fail(st->err, st->line,
 					  "%s: empty list item", k->name);
-		bit = fwgen_lookup(k->names, k->nnames, item);
+		bit = fwgen_lookup(k->names, item);
 		if (bit < 0) {
 			char known[128] = "";
-			unsigned int i;
+			u32 i;
 
-			for (i = 0; i < k->nnames; i++) {
+			for (i = 0; k->names(i); i++) {
 				strncat(known, i ? ", " : "",
 					sizeof(known) - strlen(known) - 1);
-				strncat(known, k->names[i],
+				strncat(known, k->names(i),
 					sizeof(known) - strlen(known) - 1);
 			}
 			return fwgen_fail(st->err, st->line,
@@ -384,11 +352,11 @@ static int fwgen_parse_cost(struct fwgen_state *st, char **tok, int ntok)
 	if (ntok != 6)
 		return fwgen_fail(st->err, st->line,
 				  "cost: expected 'cost <op> <encoding> setup=<n> row=<n> eff=<n>'");
-	op = fwgen_lookup(fwgen_ops, SNPU_OP_COUNT, tok[1]);
+	op = fwgen_lookup(snpu_op_name, tok[1]);
 	if (op < 0)
 		return fwgen_fail(st->err, st->line, "cost: unknown op '%s'",
 				  tok[1]);
-	enc = fwgen_lookup(fwgen_encs, SNPU_ENC_COUNT, tok[2]);
+	enc = fwgen_lookup(snpu_enc_name, tok[2]);
 	if (enc < 0)
 		return fwgen_fail(st->err, st->line,
 				  "cost: unknown encoding '%s'", tok[2]);
@@ -405,7 +373,11 @@ static int fwgen_parse_cost(struct fwgen_state *st, char **tok, int ntok)
 					  "cost: '%s' is not name=value",
 					  tok[i]);
 		*eq = '\0';
-		f = fwgen_lookup(fields, ARRAY_SIZE(fields), tok[i]);
+		for (f = 0; f < (int)ARRAY_SIZE(fields) &&
+			    strcmp(fields[f], tok[i]); f++)
+			;
+		if (f == (int)ARRAY_SIZE(fields))
+			f = -1;
 		if (f < 0)
 			return fwgen_fail(st->err, st->line,
 					  "cost: unknown field '%s' (setup, row, eff)",
@@ -535,8 +507,8 @@ static int fwgen_check(struct fwgen_state *st)
 			if (!want && st->cost_line[op][enc])
 				return fwgen_fail(st->err,
 						  st->cost_line[op][enc],
-						  "cost %s %s: %s", fwgen_ops[op],
-						  fwgen_encs[enc],
+						  "cost %s %s: %s", fwgen_op_name(op),
+						  fwgen_enc_name(enc),
 						  !(plat->ops & (1u << op)) ?
 						  "op not in ops" :
 						  !(plat->encodings & (1u << enc)) ?
@@ -545,7 +517,7 @@ static int fwgen_check(struct fwgen_state *st)
 			if (want && !st->cost_line[op][enc])
 				return fwgen_fail(st->err, 0,
 						  "missing line 'cost %s %s setup=<n> row=<n> eff=<n>'",
-						  fwgen_ops[op], fwgen_encs[enc]);
+						  fwgen_op_name(op), fwgen_enc_name(enc));
 		}
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #include "snpu_err.h"
 #include "snpu_crc32.h"
 #include "snpu_model_parse.h"
+#include "snpu_names.h"
 #include "snpu_pack.h"
 
 #define SNPU_PACK_HDR_SIZE	sizeof(struct snpu_model_header)
@@ -59,23 +60,12 @@ static size_t snpu_pack_align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-static bool snpu_pack_weighted(uint32_t op)
-{
-	return op == SNPU_OP_FC || op == SNPU_OP_CONV2D;
-}
-
+/* The op's name for messages; out of range ones too. */
 static const char *snpu_pack_op_name(uint32_t op)
 {
-	static const char *const names[SNPU_OP_COUNT] = {
-		[SNPU_OP_FC] = "fc",
-		[SNPU_OP_CONV2D] = "conv2d",
-		[SNPU_OP_MAXPOOL] = "maxpool",
-		[SNPU_OP_AVGPOOL] = "avgpool",
-		[SNPU_OP_ADD] = "add",
-		[SNPU_OP_RESHAPE] = "reshape",
-	};
+	const char *name = snpu_op_name(op);
 
-	return op < SNPU_OP_COUNT ? names[op] : "unknown op";
+	return name ? name : "unknown op";
 }
 
 static int8_t snpu_pack_at(const struct snpu_pack_matrix *m, uint32_t r,
@@ -369,7 +359,7 @@ static int snpu_pack_check_layer(const struct snpu_pack_model *model,
 		return -EINVAL;
 	}
 	*k = 0;
-	if (!snpu_pack_weighted(l->op))
+	if (!snpu_model_op_has_weights(l->op))
 		return 0;
 
 	if (!l->weights || !l->bias || !l->mult || !l->shift) {
@@ -516,7 +506,7 @@ static void snpu_pack_write_tensor(uint8_t *p, const struct snpu_pack_tensor *t)
 static void snpu_pack_write_layer(uint8_t *p, const struct snpu_pack_layer *l,
 				  const struct snpu_pack_enc *e)
 {
-	bool w = snpu_pack_weighted(l->op);
+	bool w = snpu_model_op_has_weights(l->op);
 
 #define SNPU_PACK_L(bits, field, v) \
 	snpu_put_le##bits(p + offsetof(struct snpu_model_layer, field), (v))
@@ -668,7 +658,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 		ret = snpu_pack_check_layer(model, i, &k, err, err_size);
 		if (ret)
 			goto out;
-		if (!snpu_pack_weighted(l->op))
+		if (!snpu_model_op_has_weights(l->op))
 			continue;
 		ret = snpu_pack_encode(l, i, k, &encs[i], err, err_size);
 		if (ret)
@@ -719,7 +709,7 @@ int snpu_pack(const struct snpu_pack_model *model, void **blob, size_t *size,
 		l = &model->layers[i];
 		snpu_pack_write_layer(b + layer_off + SNPU_PACK_LAYER_SIZE * i,
 				      l, e);
-		if (!snpu_pack_weighted(l->op))
+		if (!snpu_model_op_has_weights(l->op))
 			continue;
 		memcpy(b + e->weights_off, e->weights, e->weights_size);
 		if (e->meta_size)
