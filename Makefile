@@ -50,7 +50,7 @@ include tests/unit/unit.mk
 include pruner/pruner.mk
 include tests/unit/graph.mk
 include $(wildcard tests/unit/exec.mk tests/unit/onnx.mk tests/unit/train.mk \
-	tests/unit/prune.mk tests/unit/quant.mk)
+	tests/unit/prune.mk tests/unit/quant.mk tests/unit/plan.mk)
 include tests/unit/model.mk
 include tests/unit/engine.mk
 include tests/device/device.mk

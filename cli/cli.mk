@@ -19,7 +19,8 @@ SNPU_CLI := $(O)/bin/snpu
 # Pure parts; the model parser is the one the driver runs (an offline
 # check before a device is opened).
 CLI_PURE_SRCS := cli/npy.c cli/snpu_args.c cli/snpu_args_ml.c cli/snpu_io.c
-CLI_MODEL_SRCS := driver/common/snpu_model_parse.c driver/common/snpu_crc32.c
+CLI_MODEL_SRCS := driver/common/snpu_model_parse.c driver/common/snpu_crc32.c \
+	driver/common/snpu_cost.c
 CLI_SRCS := cli/snpu.c cli/snpu_info.c cli/snpu_run.c cli/snpu_bench.c \
 	cli/snpu_ml.c $(CLI_PURE_SRCS)
 # The host commands link the pruner library (its sources include the
@@ -102,4 +103,32 @@ $(FMNIST_FIXTURE): $(SNPU_CLI)
 	$(SNPU_CLI) eval $@.tmp --limit 2000 --json >$(@D)/host.json
 	mv $@.tmp $@
 
-check-vm: $(FMNIST_FIXTURE)
+# ---- hardware-aware plans for the VM test ----------------------------------
+#
+# tests/plan/plan-demo.sh: the CNN planned for the three platforms next to
+# uniform sparsity at the same latency, checked on the host
+# (tests/plan/plan-check.py); plan_test runs the plans on the device.
+
+PLAN_FIXTURE := $(O)/tests/data/plan/plan-table.md
+PLAN_DEVICE_TEST := $(O)/tests/device/plan_test
+
+$(PLAN_FIXTURE): $(SNPU_CLI) $(FW_IMAGES) tests/plan/plan-demo.sh \
+		tests/plan/plan-check.py
+	SNPU_CLI=$(SNPU_CLI) SNPU_FW_DIR=$(FW_DIR) \
+		tests/plan/plan-demo.sh $(@D) oneshot 1
+
+.PHONY: check-plan
+check-plan: $(PLAN_FIXTURE)
+
+CHECK_HOST += check-plan
+
+$(PLAN_DEVICE_TEST): tests/device/plan_test.c cli/npy.c cli/npy.h \
+		$(LIBACCEL_SAN_A) $(DEVICE_DEPS) $(LIBACCEL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(DEVICE_CFLAGS) $(LIBACCEL_CFLAGS) -Icli -o $@ \
+		tests/device/plan_test.c cli/npy.c $(LIBACCEL_SAN_A) \
+		$(DEVICE_LIB_SRCS) $(DRM_LIBS) -pthread -lm
+
+ALL_TARGETS += $(PLAN_DEVICE_TEST)
+
+check-vm: $(FMNIST_FIXTURE) $(PLAN_FIXTURE)

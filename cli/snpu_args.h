@@ -17,6 +17,7 @@
 #define SNPU_EXIT_USAGE		2	/* bad command line */
 #define SNPU_EXIT_NODEV		3	/* no snpu device */
 #define SNPU_EXIT_INPUT		4	/* bad input file, model or size */
+#define SNPU_EXIT_BUDGET	5	/* prune: the budgets cannot be met */
 
 #define SNPU_ARGS_MAX_INPUTS	64
 
@@ -28,7 +29,9 @@
 	"  2  usage error\n" \
 	"  3  no snpu device (driver not loaded, or --device names none)\n" \
 	"  4  invalid input: bad .npy or raw file, wrong size, bad or\n" \
-	"     unsupported model, dataset or ONNX file\n"
+	"     unsupported model, dataset or ONNX file\n" \
+	"  5  prune: the budgets cannot be met (the message gives the best\n" \
+	"     reachable point)\n"
 
 
 enum snpu_cmd {
@@ -81,6 +84,12 @@ enum snpu_cmd {
  * @reference: eval --reference FILE: outputs to compare @outputs with.
  * @limit: --limit: use the first N test images (0: all).
  * @quiet: --quiet: no progress bars.
+ * @latency_cycles: prune --latency-budget in cycles (0: none or time).
+ * @latency_us: prune --latency-budget in microseconds (0: none or
+ *	cycles); converted with the target's clock.
+ * @size_budget: prune --size-budget in bytes (0: none).
+ * @max_drop: prune --max-accuracy-drop in points (negative: none).
+ * @val: prune --val: validation images for the plan's sensitivities.
  */
 struct snpu_ml_args {
 	const char *data;
@@ -114,6 +123,11 @@ struct snpu_ml_args {
 	const char *reference;
 	uint32_t limit;
 	int quiet;
+	uint64_t latency_cycles;
+	double latency_us;
+	uint64_t size_budget;
+	double max_drop;
+	uint32_t val;
 };
 
 /**

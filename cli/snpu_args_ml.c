@@ -8,7 +8,9 @@
  *
  * Copyright (c) 2026 The snpu authors
  */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,8 @@ static const char snpu_usage_prune[] =
 	"                  [--export-onnx FILE] [--data DIR]\n"
 	"                  [--test-input FILE.npy] [--ref-output FILE.npy]\n"
 	"                  [--target FIRMWARE.bin] [--csr-fill]\n"
+	"                  [--latency-budget T] [--size-budget B]\n"
+	"                  [--max-accuracy-drop P] [--val N]\n"
 	"\n"
 	"Prune an fp32 ONNX model, quantize it to int8 with calibration on\n"
 	"training images, pack it into the device format and report what it\n"
@@ -80,6 +84,16 @@ static const char snpu_usage_prune[] =
 	"      --target FW.bin     pack for this platform (a firmware image, e.g.\n"
 	"                          build/firmware/snpu/edge-tiny.bin): only its\n"
 	"                          encodings, and report cycles per inference\n"
+	"      --latency-budget T  with --target: plan every layer's encoding and\n"
+	"                          sparsity so one inference takes at most T\n"
+	"                          (cycles, or with a unit: 250us, 1.5ms)\n"
+	"      --size-budget B     with --target: packed model at most B bytes\n"
+	"                          (K, M suffixes: 1024-based)\n"
+	"      --max-accuracy-drop P  with --target: lose at most P points; alone,\n"
+	"                          the fastest plan within P\n"
+	"      --val N             validation images of the plan's sensitivity\n"
+	"                          analysis, the last N training images\n"
+	"                          (default 2000)\n"
 	"      --csr-fill          unstructured: also keep the weights where CSR\n"
 	"                          would store a zero filler (free: same bytes)\n"
 	"      --encoding E        auto (the smallest the pattern allows),\n"
@@ -147,6 +161,10 @@ enum {
 	SNPU_OPT_LIMIT,
 	SNPU_OPT_OUTPUTS,
 	SNPU_OPT_REFERENCE,
+	SNPU_OPT_LATENCY_BUDGET,
+	SNPU_OPT_SIZE_BUDGET,
+	SNPU_OPT_MAX_DROP,
+	SNPU_OPT_VAL,
 };
 
 static const char *const snpu_arch_names[] = { "lenet300", "cnn", NULL };
@@ -260,6 +278,103 @@ bad:
 }
 
 /* The single MODEL operand; @what describes it. */
+/* --latency-budget: cycles, or a time with us / ms. */
+static int snpu_args_latency(const char *s, struct snpu_ml_args *m,
+			     FILE *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v > 0) || v > 1e15)
+		goto bad;
+	m->latency_cycles = 0;
+	m->latency_us = 0;
+	if (!*end || !strcmp(end, "cycles")) {
+		if (v != floor(v))
+			goto bad;
+		m->latency_cycles = (uint64_t)v;
+	} else if (!strcmp(end, "us")) {
+		m->latency_us = v;
+	} else if (!strcmp(end, "ms")) {
+		m->latency_us = v * 1e3;
+	} else {
+		goto bad;
+	}
+	return 0;
+bad:
+	fprintf(err, "snpu prune: --latency-budget '%s': want a positive number of cycles, or a time such as 250us or 1.5ms\n",
+		s);
+	return SNPU_EXIT_USAGE;
+}
+
+/* --size-budget: bytes, with K or M (1024-based, KiB / MiB too). */
+static int snpu_args_bytes(const char *s, uint64_t *v, FILE *err)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || !n || *s == '-')
+		goto bad;
+	if (!strcmp(end, "K") || !strcmp(end, "KiB"))
+		n <<= 10;
+	else if (!strcmp(end, "M") || !strcmp(end, "MiB"))
+		n <<= 20;
+	else if (*end)
+		goto bad;
+	if (n > (1ull << 32))
+		goto bad;
+	*v = n;
+	return 0;
+bad:
+	fprintf(err, "snpu prune: --size-budget '%s': want bytes from 1 to 4G, e.g. 48K\n",
+		s);
+	return SNPU_EXIT_USAGE;
+}
+
+/* --max-accuracy-drop: points, 0 to 100. */
+static int snpu_args_drop(const char *s, double *v, FILE *err)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end || !(*v >= 0) || *v > 100) {
+		fprintf(err, "snpu prune: --max-accuracy-drop '%s': want accuracy points from 0 to 100, e.g. 1.5\n",
+			s);
+		return SNPU_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Budgets plan every layer: they need a target and leave no choice to us. */
+static int snpu_args_plan_check(const struct snpu_ml_args *m, FILE *err)
+{
+	const char *why = NULL;
+
+	if (!m->latency_cycles && !m->latency_us && !m->size_budget &&
+	    m->max_drop < 0)
+		return 0;
+	if (!m->target)
+		why = "budgets need --target FIRMWARE.bin: the plan is for one platform";
+	else if (m->n_layers)
+		why = "--layer cannot be combined with budgets: the plan chooses every layer";
+	else if (strcmp(m->encoding, "auto"))
+		why = "--encoding cannot be combined with budgets: the plan chooses every layer's";
+	else if (strcmp(m->scope, "layer"))
+		why = "budgets plan layer by layer: use --scope layer";
+	else if (m->csr_fill)
+		why = "--csr-fill cannot be combined with budgets";
+	if (why) {
+		fprintf(err, "snpu prune: %s\n", why);
+		return SNPU_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int snpu_args_operand(const char *cmd, const char *what, int argc,
 			     char **argv, struct snpu_args *a, FILE *err)
 {
@@ -386,6 +501,12 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 		{ "encoding", required_argument, NULL, SNPU_OPT_ENCODING },
 		{ "csr-fill", no_argument, NULL, SNPU_OPT_CSR_FILL },
 		{ "target", required_argument, NULL, SNPU_OPT_TARGET },
+		{ "latency-budget", required_argument, NULL,
+		  SNPU_OPT_LATENCY_BUDGET },
+		{ "size-budget", required_argument, NULL, SNPU_OPT_SIZE_BUDGET },
+		{ "max-accuracy-drop", required_argument, NULL,
+		  SNPU_OPT_MAX_DROP },
+		{ "val", required_argument, NULL, SNPU_OPT_VAL },
 		{ "report", required_argument, NULL, SNPU_OPT_REPORT },
 		{ "plot", required_argument, NULL, SNPU_OPT_PLOT },
 		{ "sweep", required_argument, NULL, SNPU_OPT_SWEEP },
@@ -416,6 +537,8 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 	m->calib_method = "minmax";
 	m->encoding = "auto";
 	m->sweep = "0.5,0.6,0.7,0.8,0.9";
+	m->max_drop = -1;
+	m->val = 2000;
 	while ((c = getopt_long(argc, argv, ":o:S:c:p:e:s:qh", opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -490,6 +613,19 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 		case SNPU_OPT_TARGET:
 			m->target = optarg;
 			break;
+		case SNPU_OPT_LATENCY_BUDGET:
+			ret = snpu_args_latency(optarg, m, err);
+			break;
+		case SNPU_OPT_SIZE_BUDGET:
+			ret = snpu_args_bytes(optarg, &m->size_budget, err);
+			break;
+		case SNPU_OPT_MAX_DROP:
+			ret = snpu_args_drop(optarg, &m->max_drop, err);
+			break;
+		case SNPU_OPT_VAL:
+			ret = snpu_args_u32("prune", "--val", optarg, 100,
+					    20000, &m->val, err);
+			break;
 		case SNPU_OPT_REPORT:
 			m->report = optarg;
 			break;
@@ -553,6 +689,9 @@ int snpu_args_prune(int argc, char **argv, struct snpu_args *a, FILE *out,
 		fprintf(err, "snpu prune: --ref-output needs --test-input\n");
 		return SNPU_EXIT_USAGE;
 	}
+	ret = snpu_args_plan_check(m, err);
+	if (ret)
+		return ret;
 	a->cmd = SNPU_CMD_PRUNE;
 	return SNPU_EXIT_OK;
 }

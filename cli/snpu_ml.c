@@ -24,6 +24,9 @@
 #include "snpu_cli.h"
 #include "snpu_dataset.h"
 #include "snpu_engine.h"
+#include "snpu_names.h"
+#include "snpu_plan.h"
+#include "snpu_model_parse.h"
 #include "snpu_fw_parse.h"
 #include "snpu_io.h"
 #include "snpu_onnx.h"
@@ -37,14 +40,6 @@
 #define SNPU_ML_EVAL_BATCH	256
 
 #define SNPU_ML_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* --encoding names, indexed by enum snpu_encoding; also the report's. */
-static const char *const snpu_ml_enc_names[SNPU_ENC_COUNT] = {
-	[SNPU_ENC_DENSE] = "dense",
-	[SNPU_ENC_CSR] = "csr",
-	[SNPU_ENC_NM] = "nm",
-	[SNPU_ENC_BLOCK] = "block",
-};
 
 /* ---- progress ------------------------------------------------------------ */
 
@@ -165,7 +160,7 @@ snpu_ml_encodings(const struct snpu_ml_args *m,
 
 	*ret = 0;
 	for (uint32_t i = 0; i < SNPU_ENC_COUNT; i++)
-		if (!strcmp(m->encoding, snpu_ml_enc_names[i]))
+		if (!strcmp(m->encoding, snpu_enc_name(i)))
 			enc = i;
 	if (enc == SNPU_QUANT_ENC_AUTO)
 		return NULL;
@@ -220,17 +215,22 @@ static int snpu_ml_int8(const struct snpu_graph *g,
 
 /* Images whose batch-1 cycles are averaged for the report. */
 #define SNPU_ML_CYCLE_IMAGES	100
+/* Calibration images the zero statistics of a prediction come from. */
+#define SNPU_ML_STATS_IMAGES	512
 
 /*
  * Cycles per inference of a packed model on @plat: the engine with the
  * platform's cost table (the one the device counts with), one image per
  * job as an application classifying a stream would run it, averaged over
  * the first test images (zero-activation skipping makes it data
- * dependent). A model the platform cannot run is an error.
+ * dependent). @layers, if not NULL, receives the same per layer
+ * (SNPU_MODEL_MAX_LAYERS entries). A model the platform cannot run is an
+ * error.
  */
 static int snpu_ml_cycles(const struct snpu_qmodel *q, const void *blob,
 			  size_t size, const struct snpu_platform *plat,
-			  const struct snpu_dataset *test, double *cycles)
+			  const struct snpu_dataset *test, double *cycles,
+			  double *layers)
 {
 	const struct snpu_pack_tensor *in = snpu_qmodel_input(q);
 	const struct snpu_pack_tensor *o = snpu_qmodel_output(q);
@@ -238,27 +238,92 @@ static int snpu_ml_cycles(const struct snpu_qmodel *q, const void *blob,
 		     SNPU_ML_CYCLE_IMAGES;
 	size_t in_bytes = (size_t)in->h * in->w * in->c;
 	size_t sample = (size_t)test->c * test->h * test->w;
+	struct snpu_counters lc[SNPU_MODEL_MAX_LAYERS];
+	double sum[SNPU_MODEL_MAX_LAYERS] = { 0 };
 	struct snpu_int8_runner *run = NULL;
 	int8_t *x = malloc(in_bytes), *y = malloc((size_t)o->h * o->w * o->c);
-	struct snpu_counters c;
 	char err[512] = "out of memory";
-	uint64_t sum = 0;
+	uint32_t nl = 0, l;
 	int ret = -ENOMEM;
 
 	if (x && y)
 		ret = snpu_int8_runner_new(blob, size, plat, &run, err,
 					   sizeof(err));
+	if (!ret)
+		nl = snpu_int8_runner_view(run)->n_layers;
 	for (uint32_t i = 0; !ret && i < n; i++) {
 		snpu_qmodel_quantize_input(q, test->x + i * sample, 1, x);
-		ret = snpu_int8_runner_run(run, x, y, 1, &c, err, sizeof(err));
-		sum += c.cycles;
+		ret = snpu_int8_runner_profile(run, x, y, 1, lc, nl, err,
+					       sizeof(err));
+		for (l = 0; !ret && l < nl; l++)
+			sum[l] += (double)lc[l].cycles;
 	}
 	if (ret)
 		fprintf(stderr, "snpu prune: on %s: %s\n", plat->name, err);
-	*cycles = n ? (double)sum / n : 0;
+	*cycles = 0;
+	for (l = 0; l < nl; l++) {
+		*cycles += n ? sum[l] / n : 0;
+		if (layers)
+			layers[l] = n ? sum[l] / n : 0;
+	}
 	snpu_int8_runner_free(run);
 	free(x);
 	free(y);
+	return ret;
+}
+
+/*
+ * The packed model layer by layer on the target: cycles the cost model
+ * predicts without running anything (zero statistics from calibration
+ * images) next to what the engine counts on the test images.
+ */
+static int snpu_ml_layer_cycles(const struct snpu_qmodel *q, const void *blob,
+				size_t size, const struct snpu_platform *plat,
+				const struct snpu_dataset *calib,
+				const struct snpu_dataset *test,
+				struct snpu_report *r)
+{
+	struct snpu_counters pred[SNPU_MODEL_MAX_LAYERS];
+	double meas[SNPU_MODEL_MAX_LAYERS];
+	struct snpu_model_view *v = malloc(sizeof(*v));
+	struct snpu_act_stats st;
+	char err[512] = "out of memory";
+	int ret = v ? 0 : -ENOMEM;
+
+	if (!ret)
+		ret = snpu_act_stats_collect(q, blob, size, calib,
+					     SNPU_ML_STATS_IMAGES, &st, err,
+					     sizeof(err));
+	if (!ret) {
+		ret = snpu_plan_predict(q, blob, size, plat, &st, 1, pred,
+					SNPU_MODEL_MAX_LAYERS, err,
+					sizeof(err));
+		snpu_act_stats_free(&st);
+	}
+	if (ret)
+		fprintf(stderr, "snpu prune: predicting cycles on %s: %s\n",
+			plat->name, err);
+	if (!ret)
+		ret = snpu_ml_cycles(q, blob, size, plat, test,
+				     &r->pruned_cycles, meas);
+	if (!ret && snpu_model_parse(blob, size, plat, v))
+		ret = -EINVAL;
+	r->predicted_cycles = 0;
+	for (uint32_t i = 0; !ret && i < v->n_layers; i++) {
+		const struct snpu_layer_view *l = &v->layers[i];
+		struct snpu_report_cycles c = {
+			.predicted = (double)pred[i].cycles,
+			.measured = meas[i],
+		};
+
+		snprintf(c.op, sizeof(c.op), "%s", snpu_op_name(l->op));
+		snpu_encoding_label(snpu_model_op_has_weights(l->op) ?
+				    l->encoding : SNPU_ENC_DENSE, l->variant,
+				    c.encoding, sizeof(c.encoding));
+		r->predicted_cycles += c.predicted;
+		ret = snpu_report_add_cycles(r, &c);
+	}
+	free(v);
 	return ret;
 }
 
@@ -392,17 +457,6 @@ static int snpu_ml_pattern(const char *name, struct snpu_prune_spec *s)
 	return -EINVAL;
 }
 
-/* The --pattern name of an N:M pattern or block shape. */
-static const char *snpu_ml_pattern_name(enum snpu_granularity gran,
-					uint32_t variant)
-{
-	for (size_t i = 0; i < SNPU_ML_ARRAY_SIZE(snpu_ml_patterns); i++)
-		if (snpu_ml_patterns[i].gran == gran &&
-		    snpu_ml_patterns[i].variant == variant)
-			return snpu_ml_patterns[i].name;
-	return "?";
-}
-
 static enum snpu_criterion snpu_ml_criterion(const char *name)
 {
 	for (size_t i = 0; i < SNPU_ML_ARRAY_SIZE(snpu_ml_criteria); i++)
@@ -484,6 +538,7 @@ struct snpu_ml_prune {
 	struct snpu_quant_opts qo;
 	struct snpu_fw_info fw;
 	const struct snpu_platform *plat;
+	struct snpu_plan plan;
 };
 
 /* --target: the platform of a firmware image, and only its encodings. */
@@ -509,6 +564,7 @@ static int snpu_ml_target(struct snpu_ml_prune *p, const char *path)
 	p->qo.allowed_encodings = p->plat->encodings;
 	p->qo.allowed_nm = p->plat->nm_patterns;
 	p->qo.allowed_blocks = p->plat->block_shapes;
+	p->qo.plat = p->plat;
 	return 0;
 }
 
@@ -636,7 +692,8 @@ static int snpu_ml_sweep(const struct snpu_ml_prune *p,
 static int snpu_ml_report_layers(struct snpu_report *r,
 				 const struct snpu_qmodel *q,
 				 const struct snpu_wview *dense, int n_dense,
-				 const char *encoding)
+				 const char *encoding,
+				 const struct snpu_plan *plan)
 {
 	uint32_t n = snpu_qmodel_layer_count(q);
 
@@ -656,17 +713,16 @@ static int snpu_ml_report_layers(struct snpu_report *r,
 			     (uint64_t)dense[i].rows * dense[i].k :
 			     (uint64_t)l->rows * l->k;
 		rl.nonzero = l->nnz;
-		if (l->encoding == SNPU_ENC_NM || l->encoding == SNPU_ENC_BLOCK)
-			snprintf(rl.encoding, sizeof(rl.encoding), "%s %s",
-				 snpu_ml_enc_names[l->encoding],
-				 snpu_ml_pattern_name(l->encoding == SNPU_ENC_NM ?
-						      SNPU_GRAN_NM :
-						      SNPU_GRAN_BLOCK,
-						      l->variant));
-		else
-			snprintf(rl.encoding, sizeof(rl.encoding), "%s",
-				 snpu_ml_enc_names[l->encoding % SNPU_ENC_COUNT]);
-		if (l->automatic)
+		snpu_encoding_label(l->encoding, l->variant, rl.encoding,
+				    sizeof(rl.encoding));
+		if (plan && i < plan->n_layers)
+			snprintf(rl.why, sizeof(rl.why), "%s",
+				 plan->layers[i].why);
+		else if (l->automatic && r->target[0])
+			snprintf(rl.why, sizeof(rl.why),
+				 "fewest cycles on %s of the %u encodings its zero pattern admits",
+				 r->target, l->candidates);
+		else if (l->automatic)
 			snprintf(rl.why, sizeof(rl.why),
 				 "fewest bytes of the %u encodings its zero pattern admits",
 				 l->candidates);
@@ -781,6 +837,92 @@ static int snpu_ml_export(struct snpu_graph *g, const char *path)
 	return ret;
 }
 
+static bool snpu_ml_has_budget(const struct snpu_ml_args *m)
+{
+	return m->latency_cycles || m->latency_us > 0 || m->size_budget ||
+	       m->max_drop >= 0;
+}
+
+static void snpu_ml_plan_progress(void *data, uint32_t done, uint32_t total)
+{
+	snpu_ml_bar_show(data, done, total, "sensitivity");
+}
+
+static void snpu_ml_plan_print(const struct snpu_plan *plan, FILE *f)
+{
+	fprintf(f, "\n%-12s %-14s %10s %10s %8s  %s\n", "layer", "plan",
+		"dense cyc", "plan cyc", "est.drop", "why");
+	for (uint32_t i = 0; i < plan->n_layers; i++) {
+		const struct snpu_plan_layer *l = &plan->layers[i];
+		const struct snpu_plan_cand *c = &l->cand[l->chosen];
+		char enc[32], what[48];
+
+		snpu_encoding_label(c->encoding, c->variant, enc, sizeof(enc));
+		if (c->encoding == SNPU_ENC_CSR || c->encoding == SNPU_ENC_BLOCK)
+			snprintf(what, sizeof(what), "%s %.0f%%", enc,
+				 100.0 * c->spec.sparsity);
+		else
+			snprintf(what, sizeof(what), "%s", enc);
+		fprintf(f, "%-12.12s %-14s %10llu %10llu %8.2f  %s\n", l->name,
+			what, (unsigned long long)l->cand[0].cycles,
+			(unsigned long long)c->cycles, c->drop, l->why);
+	}
+	fprintf(f, "plan: %s\n\n", plan->verdict);
+}
+
+/*
+ * Budgets: plan every layer's encoding and sparsity on the target, on
+ * the last --val training images (never the test set). Sets the specs
+ * and *@encs; SNPU_EXIT_BUDGET when the budgets cannot be met.
+ */
+static int snpu_ml_plan(struct snpu_ml_prune *p, const struct snpu_graph *g,
+			int n_views, struct snpu_quant_layer_opts **encs,
+			struct snpu_report *r)
+{
+	const struct snpu_ml_args *m = p->m;
+	struct snpu_plan_opts po = { 0 };
+	struct snpu_dataset val;
+	struct snpu_ml_bar bar;
+	uint32_t nval = m->val < p->train.n ? m->val : p->train.n;
+	char err[512];
+	int ret;
+
+	snpu_dataset_slice(&p->train, p->train.n - nval, nval, &val);
+	po.plat = p->plat;
+	po.qo = &p->qo;
+	po.calib = &p->calib;
+	po.val = &val;
+	po.criterion = p->opts.criterion;
+	po.latency_budget = m->latency_cycles ? m->latency_cycles :
+			    (uint64_t)llround(m->latency_us *
+					      p->plat->clock_khz / 1e3);
+	po.size_budget = m->size_budget;
+	po.max_drop = m->max_drop;
+	snpu_ml_bar_init(&bar, "plan", m->quiet);
+	po.progress = snpu_ml_plan_progress;
+	po.progress_data = &bar;
+	ret = snpu_plan_make(g, &po, &p->plan, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "snpu prune: plan: %s\n", err);
+		return SNPU_EXIT_FAIL;
+	}
+	snpu_ml_plan_print(&p->plan, stdout);
+	snprintf(r->plan, sizeof(r->plan), "%s", p->plan.verdict);
+	r->latency_budget = po.latency_budget;
+	r->size_budget = po.size_budget;
+	r->max_drop = po.max_drop;
+	r->plan_drop = p->plan.drop;
+	if (!p->plan.feasible) {
+		fprintf(stderr, "snpu prune: %s\n", p->plan.verdict);
+		return SNPU_EXIT_BUDGET;
+	}
+	*encs = calloc((size_t)n_views, sizeof(**encs));
+	if (!*encs)
+		return SNPU_EXIT_FAIL;
+	snpu_plan_apply(&p->plan, p->specs, *encs);
+	return 0;
+}
+
 static int snpu_ml_check_combination(const struct snpu_ml_args *m,
 				     const struct snpu_prune_opts *o,
 				     bool gradual)
@@ -881,10 +1023,16 @@ int snpu_cmd_prune(const struct snpu_args *a)
 		snprintf(r.target, sizeof(r.target), "%s", p.plat->name);
 	}
 	qo = p.qo;
-	encs = snpu_ml_encodings(m, p.specs, n_views, &ret);
-	if (ret) {
-		ret = SNPU_EXIT_FAIL;
-		goto out;
+	if (snpu_ml_has_budget(m)) {
+		ret = snpu_ml_plan(&p, g, n_views, &encs, &r);
+		if (ret)
+			goto out;
+	} else {
+		encs = snpu_ml_encodings(m, p.specs, n_views, &ret);
+		if (ret) {
+			ret = SNPU_EXIT_FAIL;
+			goto out;
+		}
 	}
 	qo.layers = encs;
 	qo.n_layers = encs ? (uint32_t)n_views : 0;
@@ -903,7 +1051,7 @@ int snpu_cmd_prune(const struct snpu_args *a)
 				   &size, &st, &r.int8_accuracy);
 	if (!ret && p.plat)
 		ret = snpu_ml_cycles(q, blob, size, p.plat, &p.test,
-				     &r.dense_cycles);
+				     &r.dense_cycles, NULL);
 	snpu_qmodel_free(q);
 	free(blob);
 	q = NULL;
@@ -940,12 +1088,13 @@ int snpu_cmd_prune(const struct snpu_args *a)
 	}
 	r.pruned_int8_accuracy = acc;
 	r.total_bytes = size;
-	if (p.plat && snpu_ml_cycles(q, blob, size, p.plat, &p.test,
-				     &r.pruned_cycles)) {
+	if (p.plat && snpu_ml_layer_cycles(q, blob, size, p.plat, &p.calib,
+					   &p.test, &r)) {
 		ret = SNPU_EXIT_INPUT;
 		goto out;
 	}
-	ret = snpu_ml_report_layers(&r, q, views, n_views, m->encoding);
+	ret = snpu_ml_report_layers(&r, q, views, n_views, m->encoding,
+				    p.plan.n_layers ? &p.plan : NULL);
 	if (!ret) {
 		struct snpu_report_totals t;
 
@@ -990,6 +1139,7 @@ out:
 	free(blob);
 	free(p.specs);
 	free(encs);
+	snpu_plan_free(&p.plan);
 	snpu_wviews_free(views, n_views > 0 ? n_views : 0);
 	snpu_graph_free(dense);
 	snpu_graph_free(g);

@@ -34,9 +34,10 @@ ONNX_SRCS := pruner/snpu_onnx.c $(ONNX_PB_SRCS)
 TRAIN_SRCS := pruner/snpu_train.c pruner/snpu_dataset.c
 PRUNE_SRCS := pruner/snpu_prune.c pruner/snpu_sparsegpt.c
 QUANT_SRCS := pruner/snpu_quant.c
+PLAN_SRCS := pruner/snpu_plan.c
 
 PRUNER_SRCS := $(EXEC_SRCS) $(ONNX_SRCS) $(TRAIN_SRCS) $(PRUNE_SRCS) \
-	$(QUANT_SRCS) $(PACK_SRCS)
+	$(QUANT_SRCS) $(PLAN_SRCS) $(PACK_SRCS)
 PRUNER_HDRS := $(wildcard pruner/*.h) $(PRUNER_GEN)/onnx.pb-c.h
 
 # Fashion-MNIST from Debian's dataset-fashion-mnist.

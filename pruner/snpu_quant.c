@@ -35,6 +35,7 @@
 #include "snpu_engine.h"
 #include "snpu_exec.h"
 #include "snpu_model_parse.h"
+#include "snpu_names.h"
 #include "snpu_quant.h"
 
 #define SNPU_QUANT_NONE		UINT32_MAX
@@ -121,6 +122,7 @@ struct snpu_qmodel {
 	/* Graph node label of each weighted layer, for messages. */
 	char (*label)[96];
 	uint32_t allowed_enc, allowed_nm, allowed_blocks;
+	const struct snpu_platform *plat;
 	bool softmax_dropped;
 };
 
@@ -1198,42 +1200,39 @@ out:
 
 /* ---- encodings ----------------------------------------------------------- */
 
-static const char *snpu_quant_enc_name(uint32_t enc, uint32_t variant,
-				       char *buf, size_t n)
+/* Count a stored entry of row @r, column @c in @colcnt (may be NULL). */
+static inline void snpu_enc_store(struct snpu_enc_count *o, uint32_t *colcnt,
+				  uint32_t r, uint32_t c, uint32_t rows_per_g,
+				  uint32_t k)
 {
-	static const char *const nm[] = { "2:4", "1:4", "2:8" };
-	static const char *const blk[] = { "1x4", "4x4", "1x16" };
-
-	if (enc == SNPU_ENC_DENSE)
-		snprintf(buf, n, "dense");
-	else if (enc == SNPU_ENC_CSR)
-		snprintf(buf, n, "csr");
-	else if (enc == SNPU_ENC_NM && variant < SNPU_NM_COUNT)
-		snprintf(buf, n, "N:M %s", nm[variant]);
-	else if (enc == SNPU_ENC_BLOCK && variant < SNPU_BLOCK_COUNT)
-		snprintf(buf, n, "block %s", blk[variant]);
-	else
-		snprintf(buf, n, "encoding %u variant %u", enc, variant);
-	return buf;
+	o->stored++;
+	if (colcnt)
+		colcnt[(size_t)(r / rows_per_g) * k + c]++;
 }
 
-/*
- * Packed bytes of values and metadata (unpadded) that @enc would take for
- * the int8 matrix @w, counted the way snpu_pack() lays them out; -EINVAL
- * with the first offending row and group in @why when it does not fit.
- */
-static int snpu_quant_enc_bytes(const int8_t *w, uint32_t rows, uint32_t k,
-				uint32_t enc, uint32_t variant,
-				size_t *values, size_t *index, char *why,
-				size_t why_size)
+int snpu_encoding_count(const int8_t *w, uint32_t rows, uint32_t k,
+			uint32_t groups, uint32_t enc, uint32_t variant,
+			struct snpu_enc_count *o, uint32_t *colcnt,
+			char *why, size_t why_size)
 {
-	uint32_t r, c, g, groups, n, m, br, bc, nbr, nbc, y, x;
+	uint32_t r, c, g, ng, n, m, br, bc, nbr, nbc, y, x, rpg;
 	size_t entries = 0, nblocks = 0;
 
+	memset(o, 0, sizeof(*o));
+	if (!groups || rows % groups) {
+		snprintf(why, why_size, "%u rows do not split into %u groups",
+			 rows, groups);
+		return -EINVAL;
+	}
+	rpg = rows / groups;
+	if (colcnt)
+		memset(colcnt, 0, sizeof(*colcnt) * groups * (size_t)k);
 	switch (enc) {
 	case SNPU_ENC_DENSE:
-		*values = (size_t)rows * k;
-		*index = 0;
+		for (r = 0; r < rows; r++)
+			for (c = 0; c < k; c++)
+				snpu_enc_store(o, colcnt, r, c, rpg, k);
+		o->values = (size_t)rows * k;
 		return 0;
 	case SNPU_ENC_CSR:
 		for (r = 0; r < rows; r++) {
@@ -1244,28 +1243,31 @@ static int snpu_quant_enc_bytes(const int8_t *w, uint32_t rows, uint32_t k,
 					continue;
 				/* Fillers of delta 15 bridge long gaps. */
 				if (prev < 0 && c > SNPU_QUANT_CSR_DELTA) {
-					entries++;
 					prev = SNPU_QUANT_CSR_DELTA;
+					snpu_enc_store(o, colcnt, r, (uint32_t)prev,
+						       rpg, k);
 				}
 				while (prev >= 0 &&
 				       c - prev > SNPU_QUANT_CSR_DELTA) {
-					entries++;
 					prev += SNPU_QUANT_CSR_DELTA;
+					snpu_enc_store(o, colcnt, r, (uint32_t)prev,
+						       rpg, k);
 				}
-				entries++;
+				snpu_enc_store(o, colcnt, r, c, rpg, k);
 				prev = c;
 			}
 		}
-		*values = entries;
-		*index = 4 * ((size_t)rows + 1) + (entries + 1) / 2;
+		entries = o->stored;
+		o->values = entries;
+		o->index = 4 * ((size_t)rows + 1) + (entries + 1) / 2;
 		return 0;
 	case SNPU_ENC_NM:
 		if (!snpu_nm_dims(variant, &n, &m))
 			break;
-		groups = (k + m - 1) / m;
+		ng = (k + m - 1) / m;
 		for (r = 0; r < rows; r++) {
-			for (g = 0; g < groups; g++) {
-				uint32_t kept = 0;
+			for (g = 0; g < ng; g++) {
+				uint32_t kept = 0, fill;
 
 				for (c = g * m; c < g * m + m && c < k; c++)
 					kept += w[(size_t)r * k + c] != 0;
@@ -1276,10 +1278,25 @@ static int snpu_quant_enc_bytes(const int8_t *w, uint32_t rows, uint32_t k,
 						 kept, n, m, n);
 					return -EINVAL;
 				}
+				/*
+				 * The packer fills up to N with zeros, lowest
+				 * real columns first; padding is not stored.
+				 */
+				fill = n - kept;
+				for (c = g * m; c < g * m + m && c < k; c++) {
+					if (w[(size_t)r * k + c]) {
+						snpu_enc_store(o, colcnt, r, c,
+							       rpg, k);
+					} else if (fill) {
+						fill--;
+						snpu_enc_store(o, colcnt, r, c,
+							       rpg, k);
+					}
+				}
 			}
 		}
-		*values = (size_t)rows * groups * n;
-		*index = (size_t)rows * groups;
+		o->values = (size_t)rows * ng * n;
+		o->index = (size_t)rows * ng;
 		return 0;
 	case SNPU_ENC_BLOCK:
 		if (!snpu_block_dims(variant, &br, &bc))
@@ -1301,11 +1318,19 @@ static int snpu_quant_enc_bytes(const int8_t *w, uint32_t rows, uint32_t k,
 					for (x = c * bc;
 					     x < (c + 1) * bc && x < k; x++)
 						any |= w[(size_t)y * k + x];
-				nblocks += any;
+				if (!any)
+					continue;
+				nblocks++;
+				for (y = r * br; y < (r + 1) * br && y < rows;
+				     y++)
+					for (x = c * bc;
+					     x < (c + 1) * bc && x < k; x++)
+						snpu_enc_store(o, colcnt, y, x,
+							       rpg, k);
 			}
 		}
-		*values = nblocks * br * bc;
-		*index = 4 * ((size_t)nbr + 1) + 2 * nblocks;
+		o->values = nblocks * br * bc;
+		o->index = 4 * ((size_t)nbr + 1) + 2 * nblocks;
 		return 0;
 	default:
 		break;
@@ -1329,6 +1354,37 @@ static bool snpu_quant_allowed(const struct snpu_qmodel *q, uint32_t enc,
 	return variant == 0;
 }
 
+/*
+ * Cycles per inference of weighted layer @i on the model's platform if it
+ * were packed as @ec says with encoding @enc (zero activations not
+ * counted: the quantizer has no statistics of them).
+ */
+static uint64_t snpu_quant_cycles(const struct snpu_qmodel *q, uint32_t i,
+				  uint32_t enc, const struct snpu_enc_count *ec)
+{
+	const struct snpu_qlayer_info *info = &q->info[i];
+	const struct snpu_pack_layer *pl = &q->layers[info->layer];
+	const struct snpu_pack_tensor *ti = &q->tensors[pl->input];
+	const struct snpu_pack_tensor *to = &q->tensors[pl->output];
+	struct snpu_cost_shape s = {
+		.op = pl->op,
+		.encoding = enc,
+		.in_bytes = ti->h * ti->w * ti->c,
+		.out_bytes = to->h * to->w * to->c,
+		.positions = pl->op == SNPU_OP_FC ? 1 : to->h * to->w,
+		.rows = info->rows,
+		.dense = (uint64_t)info->rows * info->k,
+		.stored = ec->stored,
+		.param_bytes = snpu_quant_align8(ec->values) +
+			       snpu_quant_align8(ec->index) +
+			       12 * (uint64_t)info->rows,
+	};
+	struct snpu_counters c;
+
+	snpu_cost_count(q->plat, &s, 1, 0, &c);
+	return c.cycles;
+}
+
 static int snpu_quant_choose(struct snpu_qmodel *q, uint32_t i, uint32_t enc,
 			     uint32_t variant, char *err, size_t err_size)
 {
@@ -1342,7 +1398,9 @@ static int snpu_quant_choose(struct snpu_qmodel *q, uint32_t i, uint32_t enc,
 	};
 	struct snpu_qlayer_info *info = &q->info[i];
 	struct snpu_pack_layer *pl = &q->layers[info->layer];
-	size_t best = SIZE_MAX, bv = 0, bi = 0, v, ix;
+	size_t best = SIZE_MAX, bv = 0, bi = 0, bytes;
+	uint64_t best_cyc = UINT64_MAX, cyc = 0;
+	struct snpu_enc_count ec;
 	uint32_t be = 0, bvar = 0, c, n = 0;
 	char why[160], name[32];
 
@@ -1351,41 +1409,50 @@ static int snpu_quant_choose(struct snpu_qmodel *q, uint32_t i, uint32_t enc,
 			snpu_errf(err, err_size,
 				       "layer %u (%s): %s is not an allowed encoding",
 				       i, q->label[i],
-				       snpu_quant_enc_name(enc, variant, name,
+				       snpu_encoding_label(enc, variant, name,
 							   sizeof(name)));
 			return -EINVAL;
 		}
-		if (snpu_quant_enc_bytes(q->qw[i].w, info->rows, info->k, enc,
-					 variant, &v, &ix, why, sizeof(why))) {
+		if (snpu_encoding_count(q->qw[i].w, info->rows, info->k, 1,
+					enc, variant, &ec, NULL, why,
+					sizeof(why))) {
 			snpu_errf(err, err_size, "layer %u (%s): %s: %s",
 				       i, q->label[i],
-				       snpu_quant_enc_name(enc, variant, name,
+				       snpu_encoding_label(enc, variant, name,
 							   sizeof(name)),
 				       why);
 			return -EINVAL;
 		}
 		be = enc;
 		bvar = variant;
-		bv = v;
-		bi = ix;
+		bv = ec.values;
+		bi = ec.index;
 	} else {
 		for (c = 0; c < ARRAY_SIZE(cand); c++) {
 			if (!snpu_quant_allowed(q, cand[c][0], cand[c][1]) ||
-			    snpu_quant_enc_bytes(q->qw[i].w, info->rows,
-						 info->k, cand[c][0],
-						 cand[c][1], &v, &ix, why,
-						 sizeof(why)))
+			    snpu_encoding_count(q->qw[i].w, info->rows,
+						info->k, 1, cand[c][0],
+						cand[c][1], &ec, NULL, why,
+						sizeof(why)))
 				continue;
 			n++;
-			/* Ties keep the earlier, simpler encoding. */
-			if (snpu_quant_align8(v) + snpu_quant_align8(ix) <
-			    best) {
-				best = snpu_quant_align8(v) +
-				       snpu_quant_align8(ix);
+			/*
+			 * With a platform the fastest, else the smallest;
+			 * ties keep the smaller, then the earlier, simpler
+			 * encoding.
+			 */
+			bytes = snpu_quant_align8(ec.values) +
+				snpu_quant_align8(ec.index);
+			if (q->plat)
+				cyc = snpu_quant_cycles(q, i, cand[c][0], &ec);
+			if (cyc < best_cyc ||
+			    (cyc == best_cyc && bytes < best)) {
+				best_cyc = cyc;
+				best = bytes;
 				be = cand[c][0];
 				bvar = cand[c][1];
-				bv = v;
-				bi = ix;
+				bv = ec.values;
+				bi = ec.index;
 			}
 		}
 		if (!n) {
@@ -1594,6 +1661,7 @@ static int snpu_quant_build(struct snpu_qctx *cx, struct snpu_qmodel *q)
 			(1u << SNPU_NM_COUNT) - 1;
 	q->allowed_blocks = o->allowed_blocks ? o->allowed_blocks :
 			    (1u << SNPU_BLOCK_COUNT) - 1;
+	q->plat = o->plat;
 	q->softmax_dropped = cx->softmax_dropped;
 
 	for (d = 0; d < cx->nt; d++) {
@@ -1848,11 +1916,11 @@ snpu_int8_runner_output(const struct snpu_int8_runner *r)
 	return &r->out;
 }
 
-int snpu_int8_runner_run(struct snpu_int8_runner *r, const int8_t *in,
-			 int8_t *out, uint32_t batch, struct snpu_counters *c,
-			 char *err, size_t err_size)
+static int snpu_int8_runner_go(struct snpu_int8_runner *r, const int8_t *in,
+			       int8_t *out, uint32_t batch,
+			       const struct snpu_engine_ctx *ctx, char *err,
+			       size_t err_size)
 {
-	struct snpu_engine_ctx ctx = { .plat = r->plat, .counters = c };
 	size_t need;
 	int ret;
 
@@ -1875,7 +1943,7 @@ int snpu_int8_runner_run(struct snpu_int8_runner *r, const int8_t *in,
 		r->scratch_size = snpu_quant_align8(need);
 	}
 	ret = snpu_engine_run(r->mem, (const s8 *)in, (s8 *)out, batch,
-			      r->scratch, r->scratch_size, &ctx);
+			      r->scratch, r->scratch_size, ctx);
 	if (ret) {
 		snpu_errf(err, err_size,
 			       "engine run of %u samples failed (%d)", batch,
@@ -1885,16 +1953,42 @@ int snpu_int8_runner_run(struct snpu_int8_runner *r, const int8_t *in,
 	return 0;
 }
 
-static void snpu_quant_add_counters(struct snpu_counters *sum,
-				    const struct snpu_counters *c)
+int snpu_int8_runner_run(struct snpu_int8_runner *r, const int8_t *in,
+			 int8_t *out, uint32_t batch, struct snpu_counters *c,
+			 char *err, size_t err_size)
 {
-	sum->cycles += c->cycles;
-	sum->macs += c->macs;
-	sum->macs_skipped_weight += c->macs_skipped_weight;
-	sum->macs_skipped_act += c->macs_skipped_act;
-	sum->bytes_read += c->bytes_read;
-	sum->bytes_written += c->bytes_written;
+	struct snpu_engine_ctx ctx = { .plat = r->plat, .counters = c };
+
+	return snpu_int8_runner_go(r, in, out, batch, &ctx, err, err_size);
 }
+
+int snpu_int8_runner_profile(struct snpu_int8_runner *r, const int8_t *in,
+			     int8_t *out, uint32_t batch,
+			     struct snpu_counters *layers, uint32_t n_layers,
+			     char *err, size_t err_size)
+{
+	struct snpu_engine_ctx ctx = {
+		.plat = r->plat, .layers = layers, .n_layers = n_layers,
+	};
+
+	return snpu_int8_runner_go(r, in, out, batch, &ctx, err, err_size);
+}
+
+const int8_t *snpu_int8_runner_tensor(const struct snpu_int8_runner *r,
+				      uint32_t t, const int8_t *in,
+				      const int8_t *out, uint32_t batch)
+{
+	return (const int8_t *)snpu_engine_tensor(r->mem, t, (const s8 *)in,
+						  (const s8 *)out, r->scratch,
+						  batch);
+}
+
+const struct snpu_model_view *
+snpu_int8_runner_view(const struct snpu_int8_runner *r)
+{
+	return &r->view;
+}
+
 
 int snpu_int8_runner_evaluate(struct snpu_int8_runner *r, const float *x,
 			      const uint8_t *y, uint32_t n, double *accuracy,
@@ -1931,7 +2025,7 @@ int snpu_int8_runner_evaluate(struct snpu_int8_runner *r, const float *x,
 					   err_size);
 		if (ret)
 			return ret;
-		snpu_quant_add_counters(&sum, &one);
+		snpu_counters_add(&sum, &one);
 		for (s = 0; s < b; s++) {
 			const int8_t *o = r->qout + s * out_per;
 			size_t best = 0, ch, p;

@@ -91,6 +91,10 @@ struct snpu_quant_layer_opts {
  *	the pattern, so a mask without it can leave AUTO with nothing.
  * @allowed_nm: mask of ``1 << SNPU_NM_*``; 0 means all.
  * @allowed_blocks: mask of ``1 << SNPU_BLOCK_*``; 0 means all.
+ * @plat: the target platform, or NULL. With one, AUTO picks the encoding
+ *	with the fewest cycles on it by the device's cost model (zero
+ *	activations not counted), fewest bytes breaking ties; without, the
+ *	fewest bytes.
  */
 struct snpu_quant_opts {
 	enum snpu_quant_calib calib;
@@ -104,6 +108,7 @@ struct snpu_quant_opts {
 	uint32_t allowed_encodings;
 	uint32_t allowed_nm;
 	uint32_t allowed_blocks;
+	const struct snpu_platform *plat;
 };
 
 /**
@@ -296,6 +301,45 @@ int snpu_qmodel_set_encoding(struct snpu_qmodel *q, uint32_t i,
 			     size_t err_size);
 
 /**
+ * struct snpu_enc_count - what an encoding stores for an int8 matrix
+ * @values: bytes of weight values (unpadded).
+ * @index: bytes of metadata (unpadded).
+ * @stored: entries inside the matrix the device executes at every
+ *	position: nonzeros, CSR fillers, the zeros N:M and blocks keep;
+ *	padding excluded (the engine's count).
+ */
+struct snpu_enc_count {
+	size_t values;
+	size_t index;
+	uint64_t stored;
+};
+
+/**
+ * snpu_encoding_count() - count what an encoding stores, as snpu_pack()
+ *	lays it out
+ * @w: the int8 matrix, @rows x @k, row major; only its zeros matter.
+ * @rows: rows (output channels).
+ * @k: columns of one group.
+ * @groups: row groups (conv2d groups; 1 for FC); divides @rows.
+ * @enc: &enum snpu_encoding.
+ * @variant: N:M pattern or block shape.
+ * @o: filled.
+ * @colcnt: NULL, or @groups * @k entries: stored entries per column of
+ *	each group, what a zero activation in that column lets the device
+ *	skip.
+ * @why: why the matrix does not fit the encoding (at most @why_size
+ *	bytes).
+ * @why_size: bytes at @why.
+ *
+ * Return: 0, or -EINVAL when the zeros do not fit the encoding (an N:M
+ * group with too many nonzeros, too many block columns).
+ */
+int snpu_encoding_count(const int8_t *w, uint32_t rows, uint32_t k,
+			uint32_t groups, uint32_t enc, uint32_t variant,
+			struct snpu_enc_count *o, uint32_t *colcnt,
+			char *why, size_t why_size);
+
+/**
  * snpu_quantize_multiplier() - TFLite's QuantizeMultiplier
  * @m: real multiplier, > 0.
  * @mult: Output: Q31 multiplier, 2^30 to 2^31 - 1.
@@ -372,6 +416,50 @@ snpu_int8_runner_output(const struct snpu_int8_runner *r);
 int snpu_int8_runner_run(struct snpu_int8_runner *r, const int8_t *in,
 			 int8_t *out, uint32_t batch, struct snpu_counters *c,
 			 char *err, size_t err_size);
+
+/**
+ * snpu_int8_runner_profile() - run, counting every layer on its own
+ * @r: the runner.
+ * @in: @batch input samples.
+ * @out: receives @batch output samples.
+ * @batch: samples.
+ * @layers: entry i receives layer i's counters (the device's
+ *	DRM_SNPU_SUBMIT_LAYER_COUNTERS view), for i < @n_layers.
+ * @n_layers: entries at @layers.
+ * @err: message on failure.
+ * @err_size: bytes at @err.
+ *
+ * After the run, snpu_int8_runner_tensor() reads any tensor of it.
+ *
+ * Return: 0 or -errno.
+ */
+int snpu_int8_runner_profile(struct snpu_int8_runner *r, const int8_t *in,
+			     int8_t *out, uint32_t batch,
+			     struct snpu_counters *layers, uint32_t n_layers,
+			     char *err, size_t err_size);
+
+/**
+ * snpu_int8_runner_tensor() - a tensor of the last run
+ * @r: the runner.
+ * @t: tensor index of the packed model.
+ * @in: the input of that run.
+ * @out: the output of that run.
+ * @batch: its batch.
+ *
+ * Return: @batch samples of tensor @t, or NULL for a bad index.
+ */
+const int8_t *snpu_int8_runner_tensor(const struct snpu_int8_runner *r,
+				      uint32_t t, const int8_t *in,
+				      const int8_t *out, uint32_t batch);
+
+/**
+ * snpu_int8_runner_view() - the parsed model a runner runs
+ * @r: the runner.
+ *
+ * Return: the view, valid while @r is.
+ */
+const struct snpu_model_view *
+snpu_int8_runner_view(const struct snpu_int8_runner *r);
 
 /**
  * snpu_int8_runner_evaluate() - top-1 accuracy of a packed classifier

@@ -21,16 +21,32 @@ void snpu_report_init(struct snpu_report *r)
 	r->pruned_int8_accuracy = -1;
 	r->device_accuracy = -1;
 	r->device_matches = -1;
+	r->max_drop = -1;
 }
 
 void snpu_report_release(struct snpu_report *r)
 {
 	free(r->layers);
 	free(r->points);
+	free(r->cycles);
 	r->layers = NULL;
 	r->points = NULL;
+	r->cycles = NULL;
 	r->n_layers = 0;
 	r->n_points = 0;
+	r->n_cycles = 0;
+}
+
+int snpu_report_add_cycles(struct snpu_report *r,
+			   const struct snpu_report_cycles *c)
+{
+	void *p = realloc(r->cycles, (r->n_cycles + 1) * sizeof(*r->cycles));
+
+	if (!p)
+		return -ENOMEM;
+	r->cycles = p;
+	r->cycles[r->n_cycles++] = *c;
+	return 0;
 }
 
 int snpu_report_add_layer(struct snpu_report *r,
@@ -136,6 +152,19 @@ void snpu_report_print(const struct snpu_report *r, FILE *f)
 		fprintf(f, "\non %s (cost model, batch 1): dense %.0f cycles, pruned %.0f cycles per inference: %.2fx\n",
 			r->target, r->dense_cycles, r->pruned_cycles,
 			r->dense_cycles / r->pruned_cycles);
+	if (r->n_cycles)
+		fprintf(f, "\n%-3s %-8s %-11s %12s %12s %7s\n", "#", "op",
+			"encoding", "predicted", "engine", "diff");
+	for (uint32_t i = 0; i < r->n_cycles; i++) {
+		const struct snpu_report_cycles *c = &r->cycles[i];
+
+		fprintf(f, "%-3u %-8s %-11s %12.1f %12.1f %6.2f%%\n", i, c->op,
+			c->encoding, c->predicted, c->measured,
+			c->measured > 0 ? 100.0 * (c->predicted - c->measured) /
+			c->measured : 0.0);
+	}
+	if (r->plan[0])
+		fprintf(f, "\nplan: %s\n", r->plan);
 }
 
 void snpu_report_json_str(FILE *f, const char *s)
@@ -206,6 +235,33 @@ int snpu_report_write_json(const struct snpu_report *r, FILE *f)
 	snpu_json_num(f, "pruned_cycles", r->pruned_cycles > 0 ?
 		      r->pruned_cycles : -1, false);
 	snpu_json_num(f, "seconds", r->seconds, false);
+	if (r->plan[0]) {
+		fputs("  \"plan\": {\"verdict\": ", f);
+		snpu_report_json_str(f, r->plan);
+		fprintf(f, ", \"latency_budget\": %llu, \"size_budget\": %llu, \"max_accuracy_drop\": ",
+			(unsigned long long)r->latency_budget,
+			(unsigned long long)r->size_budget);
+		if (r->max_drop >= 0)
+			fprintf(f, "%.6f", r->max_drop);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"estimated_drop\": %.6f, \"predicted_cycles\": %.1f},\n",
+			r->plan_drop, r->predicted_cycles);
+	} else {
+		fputs("  \"plan\": null,\n", f);
+	}
+	fputs("  \"layer_cycles\": [", f);
+	for (uint32_t i = 0; i < r->n_cycles; i++) {
+		const struct snpu_report_cycles *c = &r->cycles[i];
+
+		fputs(i ? ",\n    {\"op\": " : "\n    {\"op\": ", f);
+		snpu_report_json_str(f, c->op);
+		fputs(", \"encoding\": ", f);
+		snpu_report_json_str(f, c->encoding);
+		fprintf(f, ", \"predicted\": %.3f, \"measured\": %.3f}",
+			c->predicted, c->measured);
+	}
+	fputs(r->n_cycles ? "\n  ],\n" : "],\n", f);
 	fputs("  \"layers\": [", f);
 	for (uint32_t i = 0; i < r->n_layers; i++) {
 		const struct snpu_report_layer *l = &r->layers[i];

@@ -24,7 +24,7 @@
  * @weights: rows * k.
  * @nonzero: weights that are not 0 after pruning.
  * @encoding: the packed encoding ("dense", "csr", "nm 2:4", "block 4x4").
- * @why: why that encoding (a short sentence).
+ * @why: why that encoding (a sentence; with a plan, why this choice).
  * @fp32_bytes: bytes of the fp32 weights and bias in the dense model.
  * @value_bytes: packed weight values (fillers and padding included).
  * @index_bytes: packed encoding metadata.
@@ -36,9 +36,25 @@ struct snpu_report_layer {
 	uint32_t rows, k;
 	uint64_t weights, nonzero;
 	char encoding[24];
-	char why[96];
+	char why[200];
 	uint64_t fp32_bytes;
 	uint64_t value_bytes, index_bytes, param_bytes;
+};
+
+/**
+ * struct snpu_report_cycles - one layer of the packed model on the target
+ * @op: "fc", "conv2d", "maxpool", ...
+ * @encoding: the layer's encoding ("dense" without weights).
+ * @predicted: cycles per inference the cost model predicts statically
+ *	(expected zero skipping from calibration images).
+ * @measured: cycles per inference the host engine (the device's source)
+ *	counted, mean over the measured test images, batch 1.
+ */
+struct snpu_report_cycles {
+	char op[16];
+	char encoding[24];
+	double predicted;
+	double measured;
 };
 
 /**
@@ -75,6 +91,14 @@ struct snpu_report_point {
  * @dense_cycles: cycles per inference of the dense int8 model on @target
  *	(cost model, batch 1, mean over the measured images); 0 if none.
  * @pruned_cycles: the same for the packed pruned model.
+ * @cycles: per layer of the packed pruned model on @target (owned).
+ * @n_cycles: entries in @cycles.
+ * @plan: the plan's verdict ("" without budgets).
+ * @latency_budget: cycles per inference; 0 for none.
+ * @size_budget: packed bytes; 0 for none.
+ * @max_drop: accuracy points; negative for none.
+ * @plan_drop: the plan's estimated accuracy loss in points.
+ * @predicted_cycles: the plan's predicted cycles per inference.
  * @seconds: wall time of the run.
  *
  * Accuracies are 0 to 1; a negative accuracy means "not measured".
@@ -97,6 +121,14 @@ struct snpu_report {
 	char target[32];
 	double dense_cycles;
 	double pruned_cycles;
+	struct snpu_report_cycles *cycles;
+	uint32_t n_cycles;
+	char plan[320];
+	uint64_t latency_budget;
+	uint64_t size_budget;
+	double max_drop;
+	double plan_drop;
+	double predicted_cycles;
 	double seconds;
 };
 
@@ -109,6 +141,8 @@ int snpu_report_add_layer(struct snpu_report *r,
 			  const struct snpu_report_layer *l);
 int snpu_report_add_point(struct snpu_report *r, const char *series,
 			  double sparsity, double accuracy);
+int snpu_report_add_cycles(struct snpu_report *r,
+			   const struct snpu_report_cycles *c);
 
 /**
  * struct snpu_report_totals - sums over the layers

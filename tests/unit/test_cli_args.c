@@ -821,6 +821,76 @@ static void snpu_args_parse_prune_errors(void **state)
 	assert_err_has("--ref-output needs --test-input");
 }
 
+static void snpu_args_parse_prune_budgets(void **state)
+{
+	struct snpu_args a;
+
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "prune", "m.onnx", "-o", "x",
+					     "--target", "t.bin",
+					     "--latency-budget", "36750",
+					     "--size-budget", "48K",
+					     "--max-accuracy-drop", "1.5",
+					     "--val", "500"));
+	assert_int_equal(36750, a.ml.latency_cycles);
+	assert_true(a.ml.latency_us == 0);
+	assert_int_equal(48 * 1024, a.ml.size_budget);
+	assert_true(a.ml.max_drop == 1.5);
+	assert_int_equal(500, a.ml.val);
+	/* times convert at the target's clock later */
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "prune", "m.onnx", "-o", "x",
+					     "--target", "t.bin",
+					     "--latency-budget", "1.5ms"));
+	assert_true(a.ml.latency_us == 1500 && !a.ml.latency_cycles);
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "prune", "m.onnx", "-o", "x",
+					     "--target", "t.bin",
+					     "--latency-budget", "250us",
+					     "--size-budget", "2M"));
+	assert_true(a.ml.latency_us == 250);
+	assert_int_equal(2 << 20, a.ml.size_budget);
+	/* without budgets: none */
+	assert_int_equal(SNPU_EXIT_OK, PARSE(&a, "prune", "m.onnx", "-o", "x"));
+	assert_true(a.ml.max_drop < 0 && !a.ml.size_budget &&
+		    !a.ml.latency_cycles && a.ml.val == 2000);
+
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--latency-budget", "2s"));
+	assert_err_has("--latency-budget '2s': want a positive number of cycles");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--latency-budget", "-5"));
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--latency-budget", "10.5"));
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--size-budget", "12G"));
+	assert_err_has("--size-budget '12G'");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--max-accuracy-drop", "-1"));
+	assert_err_has("--max-accuracy-drop '-1'");
+	/* budgets plan every layer: no target, no overrides */
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--latency-budget", "100"));
+	assert_err_has("budgets need --target FIRMWARE.bin");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--max-accuracy-drop", "1",
+						"--layer", "fc1=0.5"));
+	assert_err_has("--layer cannot be combined with budgets");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--size-budget", "1K",
+						"--encoding", "csr"));
+	assert_err_has("--encoding cannot be combined with budgets");
+	assert_int_equal(SNPU_EXIT_USAGE, PARSE(&a, "prune", "m.onnx", "-o",
+						"x", "--target", "t.bin",
+						"--size-budget", "1K",
+						"--scope", "global"));
+	assert_err_has("use --scope layer");
+}
+
 static void snpu_args_parse_eval(void **state)
 {
 	struct snpu_args a;
@@ -1015,6 +1085,7 @@ int main(void)
 		cmocka_unit_test_teardown(snpu_args_parse_train_needs_arch_and_output, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_prune_defaults_and_options, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_prune_errors, test_teardown),
+		cmocka_unit_test_teardown(snpu_args_parse_prune_budgets, test_teardown),
 		cmocka_unit_test_teardown(snpu_args_parse_eval, test_teardown),
 		cmocka_unit_test_teardown(snpu_cli_prune_encodings_and_channels, test_teardown),
 		cmocka_unit_test_teardown(snpu_io_model_load_missing_file, test_teardown),

@@ -7,7 +7,10 @@
 #             10-way classifier at 50 %) with gradual (polynomial) masked
 #             fine-tuning, keeping the weights CSR stores fillers for
 #             anyway (--csr-fill: more weights for the same bytes);
-#   cnn       2:4 on every conv and FC layer, fine-tuned the same way.
+#   cnn       2:4 on every conv and FC layer, fine-tuned the same way;
+#   plan/     the CNN planned for edge-tiny, edge-mid and edge-max within
+#             the latency of uniform sparsity on each, fine-tuned
+#             (tests/plan/plan-demo.sh; its checks must hold).
 # Each prune writes the packed model, its report (JSON + SVG plot), the
 # quantized test images and the independent int8 reference's outputs for
 # them, which the VM half (tests/vm/demo.sh) runs on the device.
@@ -43,3 +46,9 @@ echo "== snpu prune cnn: 2:4 on every layer, gradual"
 	--export-onnx "$out/cnn-pruned.onnx" \
 	--test-input "$out/cnn-test.npy" --ref-output "$out/cnn-ref.npy" \
 	$quiet
+
+echo
+echo "== hardware-aware plans for the CNN on three platforms, fine-tuned"
+mkdir -p "$out/plan"
+cp "$out/cnn.onnx" "$out/plan/cnn.onnx"
+tests/plan/plan-demo.sh "$out/plan" gradual
