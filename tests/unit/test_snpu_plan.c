@@ -482,9 +482,12 @@ static void plan_meets_latency_budget_on_the_engine(void **state)
 		plan_measure(&p, plat, &cycles, &bytes);
 		assert_true(cycles <= (double)o.latency_budget);
 		/* something was pruned, and every layer says why */
-		assert_true(p.drop > 0);
-		for (uint32_t i = 0; i < p.n_layers; i++)
+		for (uint32_t i = 0, pruned = 0; i < p.n_layers; i++) {
+			pruned += p.layers[i].chosen != 0;
 			assert_true(strlen(p.layers[i].why) > 20);
+			if (i == p.n_layers - 1)
+				assert_true(pruned > 0);
+		}
 		snpu_plan_free(&p);
 	}
 }
