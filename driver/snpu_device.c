@@ -44,17 +44,35 @@ static bool snpu_seqno_passed(u32 done, u32 seqno)
 	return (s32)(done - seqno) >= 0;
 }
 
+/*
+ * Add a completed command's time on the device to the device's and its
+ * file's busy time. Under fence_lock.
+ */
+static void snpu_fence_account(struct snpu_device *sdev, struct snpu_fence *f,
+			       u64 now)
+{
+	u64 start = max(f->submit_ns, sdev->last_done_ns);
+	u64 busy = now > start ? now - start : 0;
+
+	sdev->busy_ns += busy;
+	sdev->last_done_ns = now;
+	if (f->busy_ns)
+		atomic64_add(busy, f->busy_ns);
+}
+
 /* Signal every fence the device has completed, in order. */
 static void snpu_fences_signal(struct snpu_device *sdev, u32 done)
 {
 	struct snpu_fence *f, *tmp;
 	unsigned long flags;
+	u64 now = ktime_get_ns();
 
 	spin_lock_irqsave(&sdev->fence_lock, flags);
 	list_for_each_entry_safe(f, tmp, &sdev->fence_list, link) {
 		if (!snpu_seqno_passed(done, f->seqno))
 			break;
 		list_del_init(&f->link);
+		snpu_fence_account(sdev, f, now);
 		dma_fence_signal_locked(&f->base);
 		dma_fence_put(&f->base);
 		atomic64_inc(&sdev->jobs_completed);
@@ -278,6 +296,7 @@ int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
 	/* On the list before the doorbell: the interrupt may come at once. */
 	if (fence) {
 		fence->seqno = *seqno;
+		fence->submit_ns = ktime_get_ns();
 		dma_fence_init(&fence->base, &snpu_fence_ops, &sdev->fence_lock,
 			       sdev->fence_context, *seqno);
 		dma_fence_get(&fence->base);
@@ -355,6 +374,99 @@ static int snpu_ring_test(struct snpu_device *sdev)
 	return snpu_ring_wait(sdev, seqno, SNPU_RING_TEST_MS);
 }
 
+/* The performance counters as the hardware has them now (since reset). */
+static void snpu_device_perf_hw(struct snpu_device *sdev, u64 *v)
+{
+	unsigned int i;
+	u32 hi, lo;
+
+	for (i = 0; i < SNPU_PERF_COUNT; i++) {
+		/* Read HI, LO, HI until HI holds still: no torn values. */
+		do {
+			hi = snpu_read(sdev, SNPU_REG_PERF_BASE + 8 * i + 4);
+			lo = snpu_read(sdev, SNPU_REG_PERF_BASE + 8 * i);
+		} while (hi != snpu_read(sdev, SNPU_REG_PERF_BASE + 8 * i + 4));
+		v[i] = (u64)hi << 32 | lo;
+	}
+}
+
+static void snpu_counters_set(struct snpu_counters *c, const u64 *v)
+{
+	c->cycles = v[0];
+	c->macs = v[1];
+	c->macs_skipped_weight = v[2];
+	c->macs_skipped_act = v[3];
+	c->bytes_read = v[4];
+	c->bytes_written = v[5];
+}
+
+/**
+ * snpu_device_perf() - what the device counted since telemetry started
+ * @sdev: the device.
+ * @c: the totals since load (or the last COUNTERS_RESET), across resets.
+ */
+void snpu_device_perf(struct snpu_device *sdev, struct snpu_counters *c)
+{
+	struct snpu_counters hw;
+	u64 v[SNPU_PERF_COUNT];
+
+	snpu_device_perf_hw(sdev, v);
+	snpu_counters_set(&hw, v);
+	spin_lock(&sdev->perf_lock);
+	*c = sdev->perf_base;
+	snpu_counters_add(c, &hw);
+	c->cycles -= sdev->perf_zero.cycles;
+	c->macs -= sdev->perf_zero.macs;
+	c->macs_skipped_weight -= sdev->perf_zero.macs_skipped_weight;
+	c->macs_skipped_act -= sdev->perf_zero.macs_skipped_act;
+	c->bytes_read -= sdev->perf_zero.bytes_read;
+	c->bytes_written -= sdev->perf_zero.bytes_written;
+	spin_unlock(&sdev->perf_lock);
+}
+
+/**
+ * snpu_device_telemetry_reset() - start the telemetry counters from zero
+ * @sdev: the device.
+ *
+ * Job, reset and busy-time counters and the performance totals; the
+ * counts of live objects stay (they are state, not history).
+ */
+void snpu_device_telemetry_reset(struct snpu_device *sdev)
+{
+	struct snpu_counters hw;
+	u64 v[SNPU_PERF_COUNT];
+	unsigned long flags;
+
+	snpu_device_perf_hw(sdev, v);
+	snpu_counters_set(&hw, v);
+	spin_lock(&sdev->perf_lock);
+	sdev->perf_zero = sdev->perf_base;
+	snpu_counters_add(&sdev->perf_zero, &hw);
+	spin_unlock(&sdev->perf_lock);
+
+	spin_lock_irqsave(&sdev->fence_lock, flags);
+	sdev->busy_ns = 0;
+	spin_unlock_irqrestore(&sdev->fence_lock, flags);
+	atomic64_set(&sdev->jobs_submitted, 0);
+	atomic64_set(&sdev->jobs_completed, 0);
+	atomic64_set(&sdev->jobs_failed, 0);
+	atomic64_set(&sdev->jobs_timedout, 0);
+	atomic64_set(&sdev->jobs_faulted, 0);
+	atomic64_set(&sdev->resets, 0);
+}
+
+/* The device's busy time so far. */
+u64 snpu_device_busy_ns(struct snpu_device *sdev)
+{
+	unsigned long flags;
+	u64 ns;
+
+	spin_lock_irqsave(&sdev->fence_lock, flags);
+	ns = sdev->busy_ns;
+	spin_unlock_irqrestore(&sdev->fence_lock, flags);
+	return ns;
+}
+
 /**
  * snpu_device_recover() - reset a hung or faulted device and restart it
  * @sdev: the device, its scheduler stopped.
@@ -366,7 +478,16 @@ static int snpu_ring_test(struct snpu_device *sdev)
  */
 int snpu_device_recover(struct snpu_device *sdev)
 {
+	struct snpu_counters hw;
+	u64 v[SNPU_PERF_COUNT];
 	int ret;
+
+	/* A reset zeroes the hardware's counters: keep what they had. */
+	snpu_device_perf_hw(sdev, v);
+	snpu_counters_set(&hw, v);
+	spin_lock(&sdev->perf_lock);
+	snpu_counters_add(&sdev->perf_base, &hw);
+	spin_unlock(&sdev->perf_lock);
 
 	ret = snpu_device_reset(sdev);
 	if (ret)
@@ -459,6 +580,8 @@ int snpu_device_init(struct snpu_device *sdev)
 	init_waitqueue_head(&sdev->done_wq);
 	spin_lock_init(&sdev->fence_lock);
 	INIT_LIST_HEAD(&sdev->fence_list);
+	spin_lock_init(&sdev->perf_lock);
+	INIT_LIST_HEAD(&sdev->list);
 	sdev->fence_context = dma_fence_context_alloc(1);
 
 	/* Before the hardware: a fault interrupt kicks the scheduler. */

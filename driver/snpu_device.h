@@ -22,6 +22,7 @@
 
 struct firmware;
 
+#include "snpu_cost.h"
 #include "snpu_emu.h"
 #include "snpu_fw_parse.h"
 #include "snpu_regs.h"
@@ -42,11 +43,17 @@ struct firmware;
  * @base: the fence; its lock is &snpu_device.fence_lock.
  * @link: in &snpu_device.fence_list while on the hardware.
  * @seqno: ring seqno of the command.
+ * @submit_ns: when the command went on the ring (CLOCK_MONOTONIC).
+ * @busy_ns: if not NULL, the submitting file's busy time, which the
+ *	command's time on the device is added to (the file outlives its
+ *	jobs' fences on the ring).
  */
 struct snpu_fence {
 	struct dma_fence base;
 	struct list_head link;
 	u32 seqno;
+	u64 submit_ns;
+	atomic64_t *busy_ns;
 };
 
 /**
@@ -101,6 +108,14 @@ struct snpu_devmem {
  * @jobs_timedout: jobs that missed their deadline.
  * @jobs_faulted: jobs the device faulted on.
  * @resets: device resets for recovery.
+ * @busy_ns: time the device spent on commands (under @fence_lock).
+ * @last_done_ns: when the last command completed (under @fence_lock);
+ *	the ring runs in order, so a command's time on the device starts at
+ *	the later of its submission and its predecessor's completion.
+ * @perf_lock: protects @perf_base and @perf_zero.
+ * @perf_base: performance counters of the device before its last reset.
+ * @perf_zero: totals at the last COUNTERS_RESET (telemetry starts there).
+ * @list: in the telemetry's device list.
  */
 struct snpu_device {
 	struct drm_device drm;
@@ -144,6 +159,13 @@ struct snpu_device {
 	atomic64_t jobs_timedout;
 	atomic64_t jobs_faulted;
 	atomic64_t resets;
+
+	u64 busy_ns;
+	u64 last_done_ns;
+	spinlock_t perf_lock; /* protects perf_base, perf_zero */
+	struct snpu_counters perf_base;
+	struct snpu_counters perf_zero;
+	struct list_head list;
 };
 
 static inline struct snpu_device *to_snpu_device(struct drm_device *drm)
@@ -185,6 +207,9 @@ void snpu_devmem_free(struct snpu_device *sdev, struct snpu_devmem *mem);
 int snpu_ring_emit(struct snpu_device *sdev, u32 opcode, const u64 *args,
 		   unsigned int nargs, struct snpu_fence *fence, u32 *seqno);
 int snpu_device_recover(struct snpu_device *sdev);
+void snpu_device_perf(struct snpu_device *sdev, struct snpu_counters *c);
+u64 snpu_device_busy_ns(struct snpu_device *sdev);
+void snpu_device_telemetry_reset(struct snpu_device *sdev);
 int snpu_ring_wait(struct snpu_device *sdev, u32 seqno, unsigned int ms);
 
 #endif /* __SNPU_DEVICE_H__ */

@@ -32,6 +32,7 @@
 #include "snpu_gem.h"
 #include "snpu_job.h"
 #include "snpu_models.h"
+#include "snpu_netlink.h"
 
 #define SNPU_EMULATE_MAX	8
 
@@ -49,6 +50,9 @@ MODULE_PARM_DESC(emulate_fw,
 		 SNPU_FW_DEFAULT ")");
 
 static struct platform_device *snpu_emu_pdevs[SNPU_EMULATE_MAX];
+
+/* drm-client-id of fdinfo: never reused while the module is loaded. */
+static atomic64_t snpu_client_ids = ATOMIC64_INIT(0);
 
 static int snpu_ioctl_get_param(struct drm_device *drm, void *data,
 				struct drm_file *file)
@@ -139,6 +143,7 @@ static int snpu_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 
 	fpriv->sdev = sdev;
+	fpriv->client_id = atomic64_inc_return(&snpu_client_ids);
 	xa_init_flags(&fpriv->models, XA_FLAGS_ALLOC1);
 	ret = snpu_job_open(sdev, fpriv);
 	if (ret) {
@@ -176,7 +181,50 @@ static const struct drm_ioctl_desc snpu_drm_ioctls[] = {
 	SNPU_IOCTL(SUBMIT, submit),
 };
 
-DEFINE_DRM_GEM_FOPS(snpu_drm_fops);
+/*
+ * fdinfo, in the keys of Documentation/gpu/drm-usage-stats.rst so GPU top
+ * tools read it: the file's busy time on the device's one engine ("npu"),
+ * and the memory of its buffer handles: all of it, and what has pages.
+ */
+static void snpu_show_fdinfo(struct seq_file *m, struct file *f)
+{
+	struct drm_file *file = f->private_data;
+	struct snpu_file_priv *fpriv = file->driver_priv;
+	struct snpu_device *sdev = fpriv->sdev;
+	struct drm_gem_object *obj;
+	u64 total = 0, resident = 0;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		total += obj->size;
+		if (obj->import_attach || to_drm_gem_shmem_obj(obj)->pages)
+			resident += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+
+	seq_printf(m, "drm-driver:\t%s\n", sdev->drm.driver->name);
+	seq_printf(m, "drm-client-id:\t%llu\n", fpriv->client_id);
+	seq_printf(m, "drm-engine-npu:\t%llu ns\n",
+		   (u64)atomic64_read(&fpriv->busy_ns));
+	seq_printf(m, "drm-maxfreq-npu:\t%llu Hz\n",
+		   (u64)sdev->fw.platform.clock_khz * 1000);
+	seq_printf(m, "drm-total-memory:\t%llu KiB\n", total >> 10);
+	seq_printf(m, "drm-resident-memory:\t%llu KiB\n", resident >> 10);
+}
+
+static const struct file_operations snpu_drm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+	.show_fdinfo = snpu_show_fdinfo,
+};
 
 /*
  * uAPI version history (DRM_SNPU_DRIVER_MAJOR.MINOR in snpu_accel.h):
@@ -185,6 +233,8 @@ DEFINE_DRM_GEM_FOPS(snpu_drm_fops);
  *       export of buffer objects.
  * 1.1 - MODEL_CREATE, MODEL_DESTROY, SUBMIT with syncobjs and per-job
  *       counters; packed model format 1.0.
+ * 1.2 - MODEL_CREATE status_layer and layer_count; SUBMIT's
+ *       DRM_SNPU_SUBMIT_LAYER_COUNTERS; refusal of layers over the SRAM.
  */
 static const struct drm_driver snpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
@@ -231,6 +281,7 @@ static int snpu_probe(struct platform_device *pdev)
 		goto err_device_fini;
 	}
 
+	snpu_genl_device_add(sdev);
 	drm_info(&sdev->drm, "%s platform %s: firmware %s %u.%u.%u, %u MAC units, %u kHz\n",
 		 snpu_is_emulated(sdev) ? "emulated" : "hardware",
 		 sdev->fw.platform.name, sdev->fw_name,
@@ -248,6 +299,7 @@ static int snpu_remove(struct platform_device *pdev)
 {
 	struct snpu_device *sdev = platform_get_drvdata(pdev);
 
+	snpu_genl_device_remove(sdev);
 	/* Open files keep the drm_device; they only lose the hardware. */
 	drm_dev_unplug(&sdev->drm);
 	snpu_device_fini(sdev);
@@ -310,11 +362,17 @@ static struct platform_device *snpu_emulated_add(unsigned int id,
 	return platform_device_register_full(&info);
 }
 
+/*
+ * Create the emulated instances. Probing is synchronous: an instance whose
+ * firmware is missing or bad has no driver bound on return. Some failing
+ * leaves the others working; all failing refuses the module load, so a
+ * missing firmware is an error at modprobe, not a silent empty driver.
+ */
 static int snpu_emulated_create(void)
 {
 	struct platform_device *pdev;
+	unsigned int i, bound = 0;
 	const char *fw;
-	unsigned int i;
 
 	for (i = 0; i < snpu_emulate; i++) {
 		fw = SNPU_FW_DEFAULT;
@@ -329,6 +387,13 @@ static int snpu_emulated_create(void)
 			return PTR_ERR(pdev);
 		}
 		snpu_emu_pdevs[i] = pdev;
+		bound += !!READ_ONCE(pdev->dev.driver);
+	}
+	if (snpu_emulate && !bound) {
+		pr_err("snpu: none of the %u emulated devices came up (see the errors above): not loading\n",
+		       snpu_emulate);
+		snpu_emulated_destroy();
+		return -ENODEV;
 	}
 	return 0;
 }
@@ -343,22 +408,30 @@ static int __init snpu_init(void)
 		return -EINVAL;
 	}
 
-	ret = platform_driver_register(&snpu_platform_driver);
+	ret = snpu_genl_register();
 	if (ret)
 		return ret;
+	ret = platform_driver_register(&snpu_platform_driver);
+	if (ret)
+		goto err_genl;
 
 	ret = snpu_emulated_create();
-	if (ret) {
-		platform_driver_unregister(&snpu_platform_driver);
-		return ret;
-	}
+	if (ret)
+		goto err_driver;
 	return 0;
+
+err_driver:
+	platform_driver_unregister(&snpu_platform_driver);
+err_genl:
+	snpu_genl_unregister();
+	return ret;
 }
 
 static void __exit snpu_exit(void)
 {
 	snpu_emulated_destroy();
 	platform_driver_unregister(&snpu_platform_driver);
+	snpu_genl_unregister();
 }
 
 module_init(snpu_init);

@@ -69,7 +69,8 @@ struct snpu_emu {
 
 	/* The booted firmware, as the device's own copy. */
 	struct snpu_fw_info fw;
-	u64 cycles;
+	/* Performance counters, mirrored into SNPU_REG_PERF_BASE. */
+	struct snpu_counters perf;
 };
 
 static inline u32 *snpu_emu_reg(struct snpu_emu *emu, u32 reg)
@@ -223,7 +224,7 @@ static void snpu_emu_do_reset(struct snpu_emu *emu)
 	memset(emu->regs, 0, sizeof(emu->regs));
 	*snpu_emu_reg(emu, SNPU_REG_ID) = DRM_SNPU_DEVICE_ID;
 	*snpu_emu_reg(emu, SNPU_REG_REVISION) = SNPU_REVISION_1_0;
-	emu->cycles = 0;
+	memset(&emu->perf, 0, sizeof(emu->perf));
 	spin_unlock_irq(&emu->lock);
 }
 
@@ -399,7 +400,9 @@ static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd,
 	if (ret)
 		return -SNPU_FAULT_ENGINE;
 
-	emu->cycles += counters.cycles;
+	spin_lock_irq(&emu->lock);
+	snpu_counters_add(&emu->perf, &counters);
+	spin_unlock_irq(&emu->lock);
 	if (out_counters) {
 		out_counters->cycles = counters.cycles;
 		out_counters->macs = counters.macs;
@@ -413,14 +416,31 @@ static int snpu_emu_run(struct snpu_emu *emu, const struct snpu_cmd *cmd,
 	return 0;
 }
 
+/* Publish the performance counters in the register file. */
+static void snpu_emu_perf_regs_locked(struct snpu_emu *emu)
+{
+	const u64 v[SNPU_PERF_COUNT] = {
+		emu->perf.cycles, emu->perf.macs,
+		emu->perf.macs_skipped_weight, emu->perf.macs_skipped_act,
+		emu->perf.bytes_read, emu->perf.bytes_written,
+	};
+	unsigned int i;
+
+	for (i = 0; i < SNPU_PERF_COUNT; i++) {
+		*snpu_emu_reg(emu, SNPU_REG_PERF_BASE + 8 * i) =
+			lower_32_bits(v[i]);
+		*snpu_emu_reg(emu, SNPU_REG_PERF_BASE + 8 * i + 4) =
+			upper_32_bits(v[i]);
+	}
+}
+
 static void snpu_emu_complete(struct snpu_emu *emu, u32 head, u32 seqno)
 {
 	spin_lock_irq(&emu->lock);
 	*snpu_emu_reg(emu, SNPU_REG_RING_HEAD) =
 		(head + 1) & (*snpu_emu_reg(emu, SNPU_REG_RING_ENTRIES) - 1);
 	*snpu_emu_reg(emu, SNPU_REG_DONE_SEQNO) = seqno;
-	*snpu_emu_reg(emu, SNPU_REG_CYCLES_LO) = lower_32_bits(emu->cycles);
-	*snpu_emu_reg(emu, SNPU_REG_CYCLES_HI) = upper_32_bits(emu->cycles);
+	snpu_emu_perf_regs_locked(emu);
 	snpu_emu_raise_locked(emu, SNPU_IRQ_CMD_DONE);
 	spin_unlock_irq(&emu->lock);
 }
@@ -435,7 +455,9 @@ static void snpu_emu_run_ring(struct snpu_emu *emu)
 		opcode = le32_to_cpu(cmd.opcode);
 		switch (opcode & SNPU_CMD_OP_MASK) {
 		case SNPU_CMD_NOP:
-			emu->cycles += 1;
+			spin_lock_irq(&emu->lock);
+			emu->perf.cycles += 1;
+			spin_unlock_irq(&emu->lock);
 			ret = 0;
 			break;
 		case SNPU_CMD_RUN:

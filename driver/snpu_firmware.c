@@ -9,6 +9,7 @@
 
 #include <linux/firmware.h>
 #include <linux/property.h>
+#include <linux/utsname.h>
 
 #include <drm/drm_print.h>
 
@@ -38,9 +39,16 @@ int snpu_fw_load(struct snpu_device *sdev)
 		sdev->fw_name = SNPU_FW_DEFAULT;
 
 	ret = firmware_request_nowarn(&blob, sdev->fw_name, drm->dev);
+	if (ret == -ENOENT) {
+		/* The firmware loader's search path, in its order. */
+		drm_err(drm, "Failed to load firmware %s: %d: not found in firmware_class.path, /lib/firmware/updates/%s, /lib/firmware/updates, /lib/firmware/%s or /lib/firmware; install the snpu firmware images (make install) or name another with emulate_fw\n",
+			sdev->fw_name, ret, utsname()->release,
+			utsname()->release);
+		return ret;
+	}
 	if (ret) {
-		drm_err(drm, "Failed to load firmware %s: %d (install it under /lib/firmware or set firmware_class.path)\n",
-			sdev->fw_name, ret);
+		drm_err(drm, "Failed to load firmware %s: %d\n", sdev->fw_name,
+			ret);
 		return ret;
 	}
 

@@ -29,8 +29,10 @@
 #include "snpu_device.h"
 #include "snpu_drv.h"
 #include "snpu_engine.h"
+#include "snpu_genl.h"
 #include "snpu_job.h"
 #include "snpu_models.h"
+#include "snpu_netlink.h"
 
 /* Jobs on the hardware at once; far below the ring's capacity. */
 #define SNPU_JOBS_IN_FLIGHT	32
@@ -129,6 +131,7 @@ static struct dma_fence *snpu_job_run(struct drm_sched_job *sched_job)
 		fence = kzalloc(sizeof(*fence), GFP_NOWAIT | __GFP_NOWARN);
 	if (!fence)
 		return ERR_PTR(-ENOMEM);
+	fence->busy_ns = &job->fpriv->busy_ns;
 
 	if (!drm_dev_enter(&sdev->drm, &idx)) {
 		kfree(fence);
@@ -196,9 +199,12 @@ static enum drm_gpu_sched_stat snpu_job_timedout(struct drm_sched_job *sched_job
 	dev_warn_ratelimited(sdev->drm.dev, "Job %s, resetting the device\n",
 			     faulted ? "faulted" : "timed out");
 
+	snpu_genl_event(sdev, faulted ? SNPU_EVENT_JOB_FAULT :
+			SNPU_EVENT_JOB_TIMEOUT, error);
 	ret = snpu_device_recover(sdev);
 	atomic64_inc(&sdev->resets);
 	atomic64_inc(faulted ? &sdev->jobs_faulted : &sdev->jobs_timedout);
+	snpu_genl_event(sdev, SNPU_EVENT_RESET, ret);
 
 	dma_fence_set_error(&sched_job->s_fence->finished, error);
 	snpu_job_write_status(job, error);

@@ -48,9 +48,20 @@
 #define SNPU_REG_FW_PLATFORM_ID		0x060	/* RO: booted platform id */
 #define SNPU_REG_FW_VERSION		0x064	/* RO: booted image version */
 
-/* Total cycles the engine has counted since reset (64 bit, LO first). */
+/*
+ * Performance counters: totals since reset of what the engine counted
+ * for every completed command, 64 bit each (LO, then HI at +4), in the
+ * order of struct snpu_counters; SNPU_PERF_COUNT of them.
+ */
+#define SNPU_REG_PERF_BASE		0x080
 #define SNPU_REG_CYCLES_LO		0x080
 #define SNPU_REG_CYCLES_HI		0x084
+#define SNPU_REG_MACS_LO		0x088
+#define SNPU_REG_MACS_SKIP_W_LO		0x090
+#define SNPU_REG_MACS_SKIP_A_LO		0x098
+#define SNPU_REG_BYTES_RD_LO		0x0a0
+#define SNPU_REG_BYTES_WR_LO		0x0a8
+#define SNPU_PERF_COUNT			6
 
 #define SNPU_REG_SPACE			0x100	/* size of the register file */
 

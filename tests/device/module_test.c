@@ -213,7 +213,9 @@ TEST_F(bad_fw, fails_probe_cleanly)
 
 	ASSERT_LE(0, before);
 	snprintf(params, sizeof(params), "emulate_fw=snpu/%s", variant->file);
-	ASSERT_EQ(0, snpu_module_load(params));
+	/* the only device cannot come up: the module refuses to load */
+	EXPECT_EQ(-ENODEV, snpu_module_load(params));
+	EXPECT_FALSE(snpu_module_loaded());
 	EXPECT_EQ(0, snpu_find_nodes(self->paths, SNPU_DEV_MAX_NODES));
 	EXPECT_EQ(before + 1, snpu_kmsg_count(variant->message));
 	EXPECT_EQ(0, snpu_module_unload());
@@ -236,14 +238,20 @@ TEST_F(bad_fw, good_instance_beside_bad_one_works)
 	close(fd);
 }
 
-TEST_F(module, missing_firmware_named_in_log)
+/* A missing firmware refuses the load, naming the file and where it looked. */
+TEST_F(module, missing_firmware_refuses_load_naming_file_and_paths)
 {
-	const char *msg = "Failed to load firmware snpu/no-such-platform.bin: -2";
-	int before = snpu_kmsg_count(msg);
+	const char *msg = "Failed to load firmware snpu/no-such-platform.bin: -2: not found in firmware_class.path, /lib/firmware/updates/";
+	const char *why = "snpu: none of the 1 emulated devices came up";
+	int before = snpu_kmsg_count(msg), before_why = snpu_kmsg_count(why);
 
-	ASSERT_EQ(0, snpu_module_load("emulate_fw=snpu/no-such-platform.bin"));
+	EXPECT_EQ(-ENODEV,
+		  snpu_module_load("emulate_fw=snpu/no-such-platform.bin"));
+	EXPECT_FALSE(snpu_module_loaded());
 	EXPECT_EQ(0, snpu_find_nodes(self->paths, SNPU_DEV_MAX_NODES));
 	EXPECT_EQ(before + 1, snpu_kmsg_count(msg));
+	EXPECT_EQ(before_why + 1, snpu_kmsg_count(why));
+	EXPECT_LT(0, snpu_kmsg_count("or /lib/firmware; install the snpu firmware images"));
 }
 
 TEST_HARNESS_MAIN
