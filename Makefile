@@ -109,7 +109,7 @@ DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev \
 	liblapacke-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev \
 	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx \
-	dt-schema device-tree-compiler
+	dt-schema device-tree-compiler libnl-3-dev libnl-genl-3-dev
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

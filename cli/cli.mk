@@ -5,14 +5,16 @@
 #   $(O)/bin/snpu                 the tool; links libaccel statically
 #                                 ($(LIBACCEL_A)), so it runs from any
 #                                 folder with no rpath or LD_LIBRARY_PATH
-#   make check-cli                host unit tests: the .npy reader/writer
-#                                 and argument parsing / exit codes
+#   make check-cli                host unit tests: the .npy reader/writer,
+#                                 argument parsing / exit codes, and the
+#                                 frames and JSON of snpu top
 #   $(O)/tests/device/cli_test    VM test of the built tool (device suite)
 #
 # Split so that everything without a device is testable on the host:
 # npy.c (.npy files) and snpu_args.c / snpu_io.c (command line, input and
-# model files) never call libaccel; snpu.c, snpu_info.c, snpu_run.c and
-# snpu_bench.c are the commands over it.
+# model files) never call libaccel; snpu.c, snpu_info.c, snpu_run.c,
+# snpu_bench.c and snpu_top.c are the commands over it (snpu_top.c's
+# rendering functions are pure, and tested on the host).
 
 SNPU_CLI := $(O)/bin/snpu
 
@@ -22,7 +24,7 @@ CLI_PURE_SRCS := cli/npy.c cli/snpu_args.c cli/snpu_args_ml.c cli/snpu_io.c
 CLI_MODEL_SRCS := driver/common/snpu_model_parse.c driver/common/snpu_crc32.c \
 	driver/common/snpu_cost.c
 CLI_SRCS := cli/snpu.c cli/snpu_info.c cli/snpu_run.c cli/snpu_bench.c \
-	cli/snpu_ml.c $(CLI_PURE_SRCS)
+	cli/snpu_ml.c cli/snpu_top.c $(CLI_PURE_SRCS)
 # The host commands link the pruner library (its sources include the
 # packer) and the independent int8 reference they write reference
 # outputs with.
@@ -36,13 +38,15 @@ $(SNPU_CLI): $(CLI_SRCS) $(CLI_MODEL_SRCS) $(CLI_PRUNER_SRCS) $(CLI_HDRS) \
 		$(PRUNER_HDRS) $(LIBACCEL_A)
 	@mkdir -p $(@D)
 	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(CLI_MODEL_SRCS) \
-		$(CLI_PRUNER_SRCS) $(LIBACCEL_A) $(DRM_LIBS) $(PRUNER_LIBS)
+		$(CLI_PRUNER_SRCS) $(LIBACCEL_A) $(DRM_LIBS) $(LIBACCEL_NL_LIBS) \
+		$(PRUNER_LIBS)
 
 ALL_TARGETS += $(SNPU_CLI)
 
 # ---- host unit tests (cmocka, ASan/UBSan) ------------------------------------
 
-CLI_UNIT_TESTS := $(UNIT_DIR)/test_npy $(UNIT_DIR)/test_cli_args
+CLI_UNIT_TESTS := $(UNIT_DIR)/test_npy $(UNIT_DIR)/test_cli_args \
+	$(UNIT_DIR)/test_snpu_top
 
 $(UNIT_DIR)/test_npy: tests/unit/test_npy.c cli/npy.c cli/npy.h
 	@mkdir -p $(@D)
@@ -59,7 +63,21 @@ $(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) \
 	$(CC) $(UNIT_CFLAGS) -Icli -Itests/device -Ipruner -o $@ \
 		$(CLI_ARGS_TEST_SRCS) $(CMOCKA_LIBS) -lm
 
-# SNPU_CLI lets test_cli_args also run the built tool (no device needed).
+# snpu top: its frames and JSON from fixed samples, and its options. It
+# links the sanitized libaccel (the live half of snpu_top.c calls it) and
+# the argument parser with what snpu_io.c needs.
+TOP_TEST_SRCS := tests/unit/test_snpu_top.c cli/snpu_top.c $(CLI_PURE_SRCS) \
+	$(CLI_MODEL_SRCS) pruner/snpu_report.c
+
+$(UNIT_DIR)/test_snpu_top: $(TOP_TEST_SRCS) $(CLI_HDRS) pruner/snpu_report.h \
+		$(LIBACCEL_SAN_A)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Icli -Ipruner $(LIBACCEL_CFLAGS) -o $@ \
+		$(TOP_TEST_SRCS) $(LIBACCEL_SAN_A) $(CMOCKA_LIBS) $(DRM_LIBS) \
+		$(LIBACCEL_NL_LIBS) -pthread -lm
+
+# SNPU_CLI lets test_cli_args and test_snpu_top also run the built tool
+# (no device needed).
 .PHONY: check-cli
 check-cli: $(CLI_UNIT_TESTS) $(SNPU_CLI) $(FW_IMAGES)
 	@fail=0; for t in $(CLI_UNIT_TESTS); do \
@@ -127,8 +145,20 @@ $(PLAN_DEVICE_TEST): tests/device/plan_test.c cli/npy.c cli/npy.h \
 	@mkdir -p $(@D)
 	$(CC) $(DEVICE_CFLAGS) $(LIBACCEL_CFLAGS) -Icli -o $@ \
 		tests/device/plan_test.c cli/npy.c $(LIBACCEL_SAN_A) \
-		$(DEVICE_LIB_SRCS) $(DRM_LIBS) -pthread -lm
+		$(DEVICE_LIB_SRCS) $(DRM_LIBS) $(LIBACCEL_NL_LIBS) -pthread -lm
 
 ALL_TARGETS += $(PLAN_DEVICE_TEST)
+
+# Telemetry, fdinfo, permissions and snpu top in the VM (issue 7).
+TELEMETRY_DEVICE_TEST := $(O)/tests/device/telemetry_test
+
+$(TELEMETRY_DEVICE_TEST): tests/device/telemetry_test.c $(LIBACCEL_SAN_A) \
+		$(DEVICE_DEPS) $(LIBACCEL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(DEVICE_CFLAGS) $(LIBACCEL_CFLAGS) -o $@ \
+		tests/device/telemetry_test.c $(LIBACCEL_SAN_A) \
+		$(DEVICE_LIB_SRCS) $(DRM_LIBS) $(LIBACCEL_NL_LIBS) -pthread
+
+ALL_TARGETS += $(TELEMETRY_DEVICE_TEST)
 
 check-vm: $(FMNIST_FIXTURE) $(PLAN_FIXTURE)

@@ -9,6 +9,7 @@
  *   snpu train --arch lenet300|cnn --output FILE.onnx ...
  *   snpu prune MODEL.onnx --output FILE.snpu [--sparsity S] ...
  *   snpu eval MODEL [--outputs FILE.npy --reference FILE.npy] ...
+ *   snpu top [--interval MS] [--once [--json]]
  *
  * Exit codes (snpu_args.h, docs/cli.md): 0 success, 1 runtime failure,
  * 2 usage error, 3 no snpu device, 4 invalid input file or model.
@@ -145,6 +146,8 @@ int main(int argc, char **argv)
 		return snpu_cmd_prune(&a);
 	case SNPU_CMD_EVAL:
 		return snpu_cmd_eval(&a);
+	case SNPU_CMD_TOP:
+		return snpu_cmd_top(&a);
 	default:
 		return SNPU_EXIT_OK;
 	}

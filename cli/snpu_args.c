@@ -30,6 +30,8 @@ static const char snpu_usage_main[] =
 	"  train    train LeNet-300-100 or a small CNN on Fashion-MNIST (ONNX out)\n"
 	"  prune    prune, quantize and pack an ONNX model (.snpu out)\n"
 	"  eval     accuracy of an ONNX or packed model on Fashion-MNIST\n"
+	"  top      live view of every device: utilisation, jobs/s, sparsity\n"
+	"           savings, errors, memory, events (--once --json for scripts)\n"
 	"\n"
 	"Run 'snpu COMMAND --help' for a command's options.\n"
 	"\n"
@@ -102,10 +104,43 @@ static const char snpu_usage_bench[] =
 	"\n"
 	SNPU_EXIT_HELP_TEXT;
 
+static const char snpu_usage_top[] =
+	"Usage: snpu top [--interval MS] [--once [--json]]\n"
+	"\n"
+	"A live view of every snpu device, from the module's telemetry (the\n"
+	"generic netlink family \"snpu\": no render node is opened and no\n"
+	"privilege is needed), refreshed every interval: per device its render\n"
+	"node, platform, utilisation, jobs/s, failed and timed out jobs,\n"
+	"resets, MAC/s, sparsity savings, memory in use, live models and jobs;\n"
+	"below, the last 8 device events (job faults and timeouts, resets,\n"
+	"firmware loads, devices added and removed). q or Ctrl-C quits. When\n"
+	"stdout is not a terminal, plain frames are printed, separated by a\n"
+	"blank line.\n"
+	"\n"
+	"Options:\n"
+	"  -i, --interval MS   time between frames, and between the two samples\n"
+	"                      of --once: 10 to 3600000 (default 1000; 500 with\n"
+	"                      --once)\n"
+	"      --once          take two samples, print one frame and exit\n"
+	"  -j, --json          with --once: one JSON object instead of the frame\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"Columns: UTIL busy time / wall time; JOBS/S completed jobs per second;\n"
+	"FAIL, TMO, RST failed jobs, timed out jobs and resets since the\n"
+	"counters started; MAC/S executed multiply-accumulates per second;\n"
+	"SAVED skipped / (executed + skipped) MACs over the interval (over the\n"
+	"counters' lifetime while idle), W and A the shares of it skipped for\n"
+	"pruned weights and zero activations; MEM bytes in live buffers; MDL\n"
+	"live models; JOB jobs submitted and not yet freed. '-': no rate before\n"
+	"the second sample.\n"
+	"\n"
+	SNPU_EXIT_HELP_TEXT;
+
 enum {
 	SNPU_OPT_OUTPUT_RAW = 256,
 	SNPU_OPT_INPUT_SCALE,
 	SNPU_OPT_INPUT_ZERO_POINT,
+	SNPU_OPT_ONCE,
 };
 
 int snpu_args_device_index(const char *s, int *index)
@@ -432,6 +467,59 @@ static int snpu_args_bench(int argc, char **argv, struct snpu_args *a,
 	return SNPU_EXIT_OK;
 }
 
+static int snpu_args_top(int argc, char **argv, struct snpu_args *a,
+			 FILE *out, FILE *err)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "once", no_argument, NULL, SNPU_OPT_ONCE },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, ret = 0, have_interval = 0;
+
+	while ((c = getopt_long(argc, argv, ":i:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			ret = snpu_args_u32("top", "--interval", optarg,
+					    SNPU_TOP_MIN_INTERVAL_MS,
+					    SNPU_TOP_MAX_INTERVAL_MS,
+					    &a->interval_ms, err);
+			have_interval = 1;
+			break;
+		case SNPU_OPT_ONCE:
+			a->once = 1;
+			break;
+		case 'j':
+			a->json = 1;
+			break;
+		case 'h':
+			fputs(snpu_usage_top, out);
+			a->cmd = SNPU_CMD_HELP;
+			return SNPU_EXIT_OK;
+		default:
+			return snpu_args_bad_option("top", c, argc, argv, err);
+		}
+		if (ret)
+			return ret;
+	}
+	if (optind != argc) {
+		fprintf(err, "snpu top: unexpected argument '%s'\n",
+			argv[optind]);
+		return SNPU_EXIT_USAGE;
+	}
+	if (a->json && !a->once) {
+		fprintf(err, "snpu top: --json needs --once (one JSON object per run)\n");
+		return SNPU_EXIT_USAGE;
+	}
+	if (!have_interval)
+		a->interval_ms = a->once ? SNPU_TOP_ONCE_INTERVAL_MS :
+			SNPU_TOP_DEFAULT_INTERVAL_MS;
+	a->cmd = SNPU_CMD_TOP;
+	return SNPU_EXIT_OK;
+}
+
 int snpu_args_parse(int argc, char **argv, struct snpu_args *a, FILE *out,
 		    FILE *err)
 {
@@ -466,6 +554,8 @@ int snpu_args_parse(int argc, char **argv, struct snpu_args *a, FILE *out,
 		return snpu_args_prune(argc - 1, argv + 1, a, out, err);
 	if (!strcmp(cmd, "eval"))
 		return snpu_args_eval(argc - 1, argv + 1, a, out, err);
+	if (!strcmp(cmd, "top"))
+		return snpu_args_top(argc - 1, argv + 1, a, out, err);
 
 	if (cmd[0] == '-')
 		fprintf(err, "snpu: unknown option '%s'\n", cmd);

@@ -44,6 +44,7 @@ enum snpu_cmd {
 	SNPU_CMD_TRAIN,
 	SNPU_CMD_PRUNE,
 	SNPU_CMD_EVAL,
+	SNPU_CMD_TOP,
 };
 
 #define SNPU_ARGS_MAX_LAYERS	64
@@ -151,6 +152,9 @@ struct snpu_ml_args {
  * @runs: bench --runs.
  * @warmup: bench --warmup.
  * @queue_depth: bench --queue-depth.
+ * @interval_ms: top --interval, resolved: the default when not given
+ *	(%SNPU_TOP_DEFAULT_INTERVAL_MS, %SNPU_TOP_ONCE_INTERVAL_MS with --once).
+ * @once: top --once.
  * @ml: train, prune and eval options.
  */
 struct snpu_args {
@@ -172,6 +176,8 @@ struct snpu_args {
 	uint32_t runs;
 	uint32_t warmup;
 	uint32_t queue_depth;
+	uint32_t interval_ms;
+	int once;
 	struct snpu_ml_args ml;
 };
 
@@ -180,6 +186,10 @@ struct snpu_args {
 #define SNPU_BENCH_DEFAULT_DEPTH	4
 #define SNPU_BENCH_MAX_DEPTH		64
 #define SNPU_MAX_BATCH			65536
+#define SNPU_TOP_DEFAULT_INTERVAL_MS	1000
+#define SNPU_TOP_ONCE_INTERVAL_MS	500
+#define SNPU_TOP_MIN_INTERVAL_MS	10
+#define SNPU_TOP_MAX_INTERVAL_MS	3600000
 
 /**
  * snpu_args_parse() - parse argv

@@ -49,6 +49,8 @@ double snpu_cli_now(void);
 int snpu_cmd_info(const struct snpu_args *a);
 int snpu_cmd_run(const struct snpu_args *a);
 int snpu_cmd_bench(const struct snpu_args *a);
+/* Telemetry over generic netlink, no render node (snpu_top.c). */
+int snpu_cmd_top(const struct snpu_args *a);
 /* The host commands over the pruner library (snpu_ml.c). */
 int snpu_cmd_train(const struct snpu_args *a);
 int snpu_cmd_prune(const struct snpu_args *a);

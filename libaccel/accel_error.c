@@ -56,6 +56,9 @@ ACCEL_API unsigned int accel_version_hex(void)
 	X(ACCEL_E_JOB_FAILED,						\
 	  "the device failed the job (timed out, faulted or was reset): " \
 	  "see dmesg; resubmit, and report it if it repeats")		\
+	X(ACCEL_E_NO_TELEMETRY,						\
+	  "no snpu telemetry: the generic netlink family \"snpu\" is missing, " \
+	  "so snpu.ko is not loaded (or predates telemetry): modprobe snpu") \
 	X(ACCEL_E_MODEL_BASE - SNPU_MODEL_E_FORMAT_MAJOR,		\
 	  "model format major version is not "				\
 	  ACCEL_STR(SNPU_MODEL_FORMAT_MAJOR)				\
@@ -69,7 +72,8 @@ ACCEL_API unsigned int accel_version_hex(void)
 	X(-EACCES,							\
 	  "permission denied on /dev/dri/renderD*: add the user to the render group") \
 	X(-EPERM,							\
-	  "operation not permitted: add the user to the render group, or check the file's permissions") \
+	  "operation not permitted: add the user to the render group, or check the file's permissions; " \
+	  "resetting telemetry counters needs CAP_SYS_ADMIN (root)")	\
 	X(-EINVAL,							\
 	  "invalid argument: a NULL pointer, zero size, bad batch, range past a buffer, "	\
 	  "or objects of different devices")			\
@@ -90,7 +94,13 @@ ACCEL_API unsigned int accel_version_hex(void)
 	X(-EMFILE,							\
 	  "too many open files: close fds or raise the limit (ulimit -n)") \
 	X(-EISDIR,							\
-	  "is a directory: pass a file")
+	  "is a directory: pass a file")				\
+	X(-EBADMSG,							\
+	  "malformed telemetry message from snpu.ko: the module and libaccel " \
+	  "disagree on uapi/snpu_genl.h; install matching versions")	\
+	X(-ENOBUFS,							\
+	  "telemetry events were lost: they came faster than they were read; " \
+	  "read them more often (the events after the gap follow)")
 
 ACCEL_API const char *accel_strerror(int err)
 {

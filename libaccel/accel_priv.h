@@ -153,4 +153,85 @@ void accel_cnt_free(accel_device *dev, struct accel_cnt_page *page,
 /* Close a GEM handle of the device; errors are ignored (teardown). */
 void accel_gem_close(accel_device *dev, uint32_t handle);
 
+/* ---- telemetry (accel_telemetry.c) ---------------------------------- */
+
+struct nl_sock;
+struct nl_cb;
+struct nlmsghdr;
+
+/* Events parsed off the event socket and not yet handed out. */
+#define ACCEL_EVENT_QUEUE	32
+
+/**
+ * struct accel_event_slot - one entry of the event queue
+ * @err: 0 for @ev, or the error to hand out in its place (-EBADMSG for a
+ *	malformed event, -ENOBUFS for a gap), so errors keep their order.
+ * @ev: the event.
+ */
+struct accel_event_slot {
+	int err;
+	struct accel_event ev;
+};
+
+/**
+ * struct accel_telemetry - a connection to the "snpu" generic netlink family
+ * @family: the family's id (the netlink message type of its messages);
+ *	immutable after open, like @events_group.
+ * @events_group: the events multicast group's id.
+ * @req_lock: Protects @req and @req_cb: one request in flight at a time,
+ *	so replies never interleave.
+ * @req: request socket (blocking; DEV_GET, COUNTERS_RESET).
+ * @req_cb: callbacks of @req, pointed at a per-request state each time.
+ * @ev_lock: Protects @ev, @ev_cb, @subscribed and the queue.
+ * @ev: event socket (non-blocking; joined to the events group by
+ *	accel_telemetry_subscribe()).
+ * @ev_cb: callbacks of @ev, which fill the queue.
+ * @subscribed: @ev has joined @events_group.
+ * @queue: events received, oldest at @head.
+ * @head: index of the oldest queued entry.
+ * @count: queued entries.
+ * @lost: events dropped because the queue was full, reported as one
+ *	-ENOBUFS once the queue drains.
+ */
+struct accel_telemetry {
+	int family;
+	int events_group;
+
+	pthread_mutex_t req_lock;
+	struct nl_sock *req;
+	struct nl_cb *req_cb;
+
+	pthread_mutex_t ev_lock;
+	struct nl_sock *ev;
+	struct nl_cb *ev_cb;
+	bool subscribed;
+	struct accel_event_slot queue[ACCEL_EVENT_QUEUE];
+	unsigned int head;
+	unsigned int count;
+	unsigned int lost;
+};
+
+/*
+ * Parse one message of the family with the library's own policy: 0, or
+ * -EINVAL for a message that breaks uapi/snpu_genl.h (too short for its
+ * headers, another command, an attribute of the wrong size, a string
+ * without its NUL, bytes left over, the minor or event type missing).
+ * Strings longer than their field are truncated; attributes the message
+ * lacks leave 0. @d and @ev are zeroed first.
+ */
+int accel_telemetry_parse_dev(struct nlmsghdr *nlh,
+			      struct accel_telemetry_dev *d);
+int accel_telemetry_parse_event(struct nlmsghdr *nlh, struct accel_event *ev);
+
+/*
+ * Connect @t->ev (allocated, as is @t->ev_cb) to generic netlink,
+ * non-blocking, with the callback that queues events; it joins no group.
+ * accel_telemetry_open() uses it, and so do tests that feed the socket
+ * events of their own. 0 or -errno.
+ */
+int accel_telemetry_events_init(accel_telemetry *t);
+
+/* -errno for a libnl error code (negative NLE_*). */
+int accel_nl_errno(int nlerr);
+
 #endif /* ACCEL_PRIV_H */

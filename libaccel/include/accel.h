@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define ACCEL_VERSION_MAJOR	0
-#define ACCEL_VERSION_MINOR	2
+#define ACCEL_VERSION_MINOR	3
 #define ACCEL_VERSION_PATCH	0
 #define ACCEL_VERSION_HEX \
 	((ACCEL_VERSION_MAJOR << 16) | (ACCEL_VERSION_MINOR << 8) | \
@@ -54,6 +54,7 @@ ACCEL_API unsigned int accel_version_hex(void);
 #define ACCEL_E_DRIVER_TOO_NEW	(-4097)	/* upgrade libaccel */
 #define ACCEL_E_NOT_SNPU	(-4098)	/* the node is not an snpu device */
 #define ACCEL_E_JOB_FAILED	(-4099)	/* the device failed the job */
+#define ACCEL_E_NO_TELEMETRY	(-4100)	/* no "snpu" netlink family: load snpu.ko */
 #define ACCEL_E_MODEL_BASE	(-8192)
 
 /* One sentence: what happened and what to do. Never NULL. */
@@ -253,6 +254,136 @@ ACCEL_API int accel_job_layer_counters(accel_job *job,
 				       uint32_t n);
 ACCEL_API accel_job *accel_job_ref(accel_job *job);
 ACCEL_API void accel_job_unref(accel_job *job);
+
+/*
+ * Telemetry (libaccel 0.3): every snpu device's counters and the device
+ * events, from the module's generic netlink family "snpu"
+ * (uapi/snpu_genl.h) through libnl-genl-3. Reading needs no privilege and
+ * no render node; resetting counters needs CAP_SYS_ADMIN. An
+ * accel_telemetry holds two netlink sockets, one for requests and one for
+ * events; requests are serialized on the first, event reads on the
+ * second, so one object may be shared between threads (but not closed
+ * while another thread uses it).
+ */
+
+/**
+ * struct accel_telemetry_dev - one device, as SNPU_CMD_DEV_GET reports it
+ * @minor: render node minor (/dev/dri/renderD<minor>).
+ * @platform: firmware platform name (truncated to fit, NUL-terminated).
+ * @firmware: firmware file name (truncated to fit, NUL-terminated).
+ * @emulated: nonzero for the in-kernel emulated device.
+ * @clock_khz: platform clock.
+ * @jobs_submitted: jobs put on the device (re-runs count).
+ * @jobs_completed: jobs the device completed.
+ * @jobs_failed: jobs that finished with an error.
+ * @jobs_timedout: jobs past their deadline.
+ * @resets: device resets.
+ * @busy_ns: time the device spent running jobs.
+ * @cycles: engine cycles.
+ * @macs: multiply-accumulates executed.
+ * @macs_skipped_weight: MACs skipped for pruned weights.
+ * @macs_skipped_act: MACs skipped for zero activations.
+ * @bytes_read: bytes the device read.
+ * @bytes_written: bytes the device wrote.
+ * @mem_bytes: bytes in live buffer objects.
+ * @bo_count: live buffer objects.
+ * @model_count: live models.
+ * @jobs_live: jobs submitted and not yet freed.
+ *
+ * The counters (@jobs_submitted to @bytes_written) only grow, except that
+ * accel_telemetry_reset_counters() restarts them from zero. A field the
+ * module does not send is 0.
+ */
+struct accel_telemetry_dev {
+	uint32_t minor;
+	char platform[32];
+	char firmware[64];
+	int emulated;
+	uint32_t clock_khz;
+	uint64_t jobs_submitted, jobs_completed, jobs_failed, jobs_timedout;
+	uint64_t resets;
+	uint64_t busy_ns, cycles, macs, macs_skipped_weight, macs_skipped_act;
+	uint64_t bytes_read, bytes_written, mem_bytes;
+	uint32_t bo_count, model_count, jobs_live;
+};
+
+/* accel_event.type: the values of enum snpu_genl_event. */
+#define ACCEL_EVENT_JOB_FAULT	1	/* the device faulted on a job */
+#define ACCEL_EVENT_JOB_TIMEOUT	2	/* a job ran past its deadline */
+#define ACCEL_EVENT_RESET	3	/* the device was reset for recovery */
+#define ACCEL_EVENT_FW_LOADED	4	/* a device booted its firmware */
+#define ACCEL_EVENT_DEV_ADDED	5	/* a device appeared */
+#define ACCEL_EVENT_DEV_REMOVED	6	/* a device went away */
+
+/**
+ * struct accel_event - one event of the "events" multicast group
+ * @type: %ACCEL_EVENT_JOB_FAULT ... %ACCEL_EVENT_DEV_REMOVED, or a newer
+ *	type this library does not name (accel_event_name() says "unknown").
+ * @minor: the device's render node minor.
+ * @platform: the device's platform name (truncated, NUL-terminated).
+ * @error: the job's error (negative errno) for faults and timeouts, else 0.
+ * @time_ns: CLOCK_MONOTONIC time of the event, in the kernel's clock.
+ */
+struct accel_event {
+	uint32_t type;
+	uint32_t minor;
+	char platform[32];
+	int32_t error;
+	uint64_t time_ns;
+};
+
+typedef struct accel_telemetry accel_telemetry;
+
+/*
+ * Connect to the family and resolve its events group. ACCEL_E_NO_TELEMETRY
+ * when the family (or its group) does not exist: snpu.ko is not loaded,
+ * or is too old to have telemetry. Other failures are -errno (e.g. no
+ * generic netlink in this network namespace).
+ */
+ACCEL_API int accel_telemetry_open(accel_telemetry **t);
+ACCEL_API void accel_telemetry_close(accel_telemetry *t);
+
+/*
+ * Every device (a dump): returns the count, with *list a malloc()ed array
+ * (NULL when the count is 0) to free with accel_telemetry_devices_free().
+ * A reply that breaks uapi/snpu_genl.h (an attribute of the wrong size, a
+ * missing minor) gives -EBADMSG.
+ */
+ACCEL_API int accel_telemetry_devices(accel_telemetry *t,
+				      struct accel_telemetry_dev **list);
+ACCEL_API void accel_telemetry_devices_free(struct accel_telemetry_dev *list);
+/* One device by render minor: -ENODEV when the module has none. */
+ACCEL_API int accel_telemetry_device(accel_telemetry *t, uint32_t minor,
+				     struct accel_telemetry_dev *d);
+/*
+ * Zero a device's counters (not its live counts); -EPERM without
+ * CAP_SYS_ADMIN, -ENODEV for an unknown minor.
+ */
+ACCEL_API int accel_telemetry_reset_counters(accel_telemetry *t,
+					     uint32_t minor);
+
+/*
+ * Events: accel_telemetry_subscribe() joins the events group (only events
+ * sent after it arrive). accel_telemetry_fd() is the event socket's fd,
+ * for poll() (POLLIN when an event may be read); it belongs to @t: don't
+ * close it or read from it. accel_telemetry_next_event() returns 1 with
+ * an event in *ev, 0 when @timeout_ms passed without one (0: don't wait;
+ * negative: wait forever), or an error: -EINVAL before subscribing,
+ * -ENOBUFS when events were lost because they came faster than they were
+ * read (the next call goes on with the events after the gap), -EBADMSG
+ * for one malformed event (skipped). It never blocks longer than
+ * @timeout_ms.
+ */
+ACCEL_API int accel_telemetry_subscribe(accel_telemetry *t);
+ACCEL_API int accel_telemetry_fd(accel_telemetry *t);
+ACCEL_API int accel_telemetry_next_event(accel_telemetry *t,
+					 struct accel_event *ev,
+					 int timeout_ms);
+/*
+ * "job_fault", "job_timeout", "reset", "fw_loaded", "dev_added",
+ * "dev_removed", or "unknown". Never NULL.
+ */
+ACCEL_API const char *accel_event_name(uint32_t type);
 
 #ifdef __cplusplus
 }

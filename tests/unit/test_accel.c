@@ -154,9 +154,9 @@ static void accel_version_matches_header(void **state)
 	snprintf(expect, sizeof(expect), "%d.%d.%d", ACCEL_VERSION_MAJOR,
 		 ACCEL_VERSION_MINOR, ACCEL_VERSION_PATCH);
 	assert_string_equal(expect, accel_version());
-	assert_string_equal("0.2.0", accel_version());
+	assert_string_equal("0.3.0", accel_version());
 	assert_int_equal(ACCEL_VERSION_HEX, accel_version_hex());
-	assert_int_equal(0x000200, accel_version_hex());
+	assert_int_equal(0x000300, accel_version_hex());
 }
 
 /* ---- accel_strerror ---------------------------------------------------- */
@@ -165,7 +165,7 @@ static void accel_strerror_library_codes_are_specific(void **state)
 {
 	static const int codes[] = {
 		ACCEL_E_DRIVER_TOO_OLD, ACCEL_E_DRIVER_TOO_NEW,
-		ACCEL_E_NOT_SNPU, ACCEL_E_JOB_FAILED,
+		ACCEL_E_NOT_SNPU, ACCEL_E_JOB_FAILED, ACCEL_E_NO_TELEMETRY,
 	};
 	unsigned int i, j;
 
@@ -187,7 +187,7 @@ static void accel_strerror_driver_too_old_names_versions(void **state)
 	assert_non_null(strstr(s, "upgrade snpu.ko"));
 	assert_non_null(strstr(s, "(1.2)"));
 	assert_non_null(strstr(s, "older"));
-	assert_non_null(strstr(s, "libaccel 0.2.0"));
+	assert_non_null(strstr(s, "libaccel 0.3.0"));
 }
 
 static void accel_strerror_driver_too_new_names_library(void **state)
@@ -234,6 +234,22 @@ static void accel_strerror_errnos_are_actionable(void **state)
 	assert_non_null(strstr(accel_strerror(-EACCES), "/dev/dri/renderD"));
 	assert_non_null(strstr(accel_strerror(-ETIME), "timed out"));
 	assert_non_null(strstr(accel_strerror(-EINVAL), "invalid argument"));
+}
+
+static void accel_strerror_no_telemetry_says_load_the_module(void **state)
+{
+	const char *s = accel_strerror(ACCEL_E_NO_TELEMETRY);
+
+	assert_non_null(strstr(s, "snpu.ko is not loaded"));
+	assert_non_null(strstr(s, "family \"snpu\""));
+	assert_non_null(strstr(s, "modprobe snpu"));
+}
+
+static void accel_strerror_telemetry_errnos_are_specific(void **state)
+{
+	assert_non_null(strstr(accel_strerror(-EBADMSG), "uapi/snpu_genl.h"));
+	assert_non_null(strstr(accel_strerror(-ENOBUFS), "events were lost"));
+	assert_non_null(strstr(accel_strerror(-EPERM), "CAP_SYS_ADMIN"));
 }
 
 static void accel_strerror_unknown_falls_back(void **state)
@@ -753,6 +769,8 @@ int main(void)
 		cmocka_unit_test(accel_strerror_model_codes_map_to_parser),
 		cmocka_unit_test(accel_strerror_format_major_says_what_to_upgrade),
 		cmocka_unit_test(accel_strerror_errnos_are_actionable),
+		cmocka_unit_test(accel_strerror_no_telemetry_says_load_the_module),
+		cmocka_unit_test(accel_strerror_telemetry_errnos_are_specific),
 		cmocka_unit_test(accel_strerror_unknown_falls_back),
 		cmocka_unit_test(accel_devices_get_null_rejected),
 		cmocka_unit_test(accel_devices_get_host_has_none_or_lists_them),
