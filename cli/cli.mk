@@ -57,7 +57,7 @@ $(UNIT_DIR)/test_npy: tests/unit/test_npy.c cli/npy.c cli/npy.h
 CLI_ARGS_TEST_SRCS := tests/unit/test_cli_args.c $(CLI_PURE_SRCS) \
 	tests/device/snpu_tmodel.c $(PACK_SRCS) $(COMMON_SRCS)
 
-$(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) \
+$(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) tests/unit/cli_parse.h \
 		tests/device/snpu_tmodel.h pruner/snpu_pack.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -Icli -Itests/device -Ipruner -o $@ \
@@ -69,7 +69,8 @@ $(UNIT_DIR)/test_cli_args: $(CLI_ARGS_TEST_SRCS) $(CLI_HDRS) \
 TOP_TEST_SRCS := tests/unit/test_snpu_top.c cli/snpu_top.c $(CLI_PURE_SRCS) \
 	$(CLI_MODEL_SRCS) pruner/snpu_report.c
 
-$(UNIT_DIR)/test_snpu_top: $(TOP_TEST_SRCS) $(CLI_HDRS) pruner/snpu_report.h \
+$(UNIT_DIR)/test_snpu_top: $(TOP_TEST_SRCS) $(CLI_HDRS) tests/unit/cli_parse.h \
+		pruner/snpu_report.h \
 		$(LIBACCEL_SAN_A)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -Icli -Ipruner $(LIBACCEL_CFLAGS) -o $@ \

@@ -25,6 +25,7 @@
 
 #include "npy.h"
 #include "snpu_args.h"
+#include "cli_parse.h"
 #include "snpu_io.h"
 #include "snpu_tmodel.h"
 
@@ -33,7 +34,6 @@ static char model_path[256];
 static struct snpu_tmodel tm;
 
 /* Captured --help text and error messages of the last call. */
-static char *out_text, *err_text;
 
 static void tpath(char *buf, size_t size, const char *name)
 {
@@ -72,40 +72,8 @@ static int test_teardown(void **state)
 	return 0;
 }
 
-/* Parse a NULL-terminated list of words (copied: getopt permutes). */
-static int parse_words(struct snpu_args *a, const char *const *words)
-{
-	static char store[32][128];
-	char *argv[33];
-	size_t olen, elen;
-	FILE *out, *err;
-	int argc, ret;
 
-	free(out_text);
-	free(err_text);
-	for (argc = 0; words[argc]; argc++) {
-		snprintf(store[argc], sizeof(store[argc]), "%s", words[argc]);
-		argv[argc] = store[argc];
-	}
-	argv[argc] = NULL;
-	out = open_memstream(&out_text, &olen);
-	err = open_memstream(&err_text, &elen);
-	assert_non_null(out);
-	assert_non_null(err);
-	ret = snpu_args_parse(argc, argv, a, out, err);
-	fclose(out);
-	fclose(err);
-	/* The arguments of @a point into store[]; keep them stable. */
-	return ret;
-}
 
-#define PARSE(a, ...) parse_words(a, (const char *const[]){ "snpu", __VA_ARGS__, NULL })
-
-static void assert_err_has(const char *needle)
-{
-	if (!strstr(err_text, needle))
-		fail_msg("stderr lacks '%s': %s", needle, err_text);
-}
 
 /* ---- top level --------------------------------------------------------- */
 

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "snpu_args.h"
+#include "cli_parse.h"
 #include "snpu_top.h"
 
 #define NS	1000000000ull
@@ -589,40 +590,9 @@ static void snpu_top_paint_cuts_to_the_terminal(void **state)
 
 /* ---- options ----------------------------------------------------------------- */
 
-static char *out_text, *err_text;
 
-static int parse_words(struct snpu_args *a, const char *const *words)
-{
-	static char store[16][64];
-	char *argv[17];
-	size_t olen, elen;
-	FILE *out, *err;
-	int argc, ret;
 
-	free(out_text);
-	free(err_text);
-	for (argc = 0; words[argc]; argc++) {
-		snprintf(store[argc], sizeof(store[argc]), "%s", words[argc]);
-		argv[argc] = store[argc];
-	}
-	argv[argc] = NULL;
-	out = open_memstream(&out_text, &olen);
-	err = open_memstream(&err_text, &elen);
-	assert_non_null(out);
-	assert_non_null(err);
-	ret = snpu_args_parse(argc, argv, a, out, err);
-	fclose(out);
-	fclose(err);
-	return ret;
-}
 
-#define PARSE(a, ...) parse_words(a, (const char *const[]){ "snpu", __VA_ARGS__, NULL })
-
-static void assert_err_has(const char *needle)
-{
-	if (!strstr(err_text, needle))
-		fail_msg("stderr lacks '%s': %s", needle, err_text);
-}
 
 static int test_teardown(void **state)
 {
