@@ -61,8 +61,9 @@ include cli/cli.mk
 include bench/bench.mk
 include examples/examples.mk
 include dts/dts.mk
+include packaging/install.mk
 
-.PHONY: all driver deps check check-host lint demo clean
+.PHONY: all driver deps check check-host lint demo clean install uninstall
 
 all: driver $(ALL_TARGETS)
 
@@ -109,7 +110,8 @@ DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	libclang-rt-14-dev python3 libopenblas-dev libdnnl-dev \
 	liblapacke-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev \
 	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx \
-	dt-schema device-tree-compiler libnl-3-dev libnl-genl-3-dev
+	dt-schema device-tree-compiler libnl-3-dev libnl-genl-3-dev \
+	dkms help2man
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -3,8 +3,11 @@
 #
 # Sum the results of every test runner in a `make check` log into one
 # closing line: cmocka ("[  PASSED  ] N test(s)."), the harness self-test
-# ("ok: ... matches"), and the VM device suite ("N passed, N failed, N
-# skipped" from tests/vm/device-suite.sh).
+# ("ok: ... matches"), the script checks ("plan-check: N passed, N
+# failed", "check-install: N passed, N failed, N skipped", "udev-vm: N
+# passed, N failed") and the VM
+# device suite ("N passed, N failed, N skipped" from
+# tests/vm/device-suite.sh).
 set -euo pipefail
 
 log=$1
@@ -13,6 +16,9 @@ awk '
 /^\[  PASSED  \] [0-9]+ test/ { unit_pass += $4 }
 /^\[  FAILED  \] [0-9]+ test/ { unit_fail += $4 }
 /^ok: .* matches / { harness_pass++ }
+/^(plan-check|check-install|udev-vm): [0-9]+ passed, [0-9]+ failed/ {
+	unit_pass += $2; unit_fail += $4
+}
 /^FAIL: .* differs / { harness_fail++ }
 /^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$/ {
 	dev_pass += $1; dev_fail += $3; dev_skip += $5; dev_runs++
