@@ -10,9 +10,10 @@ DEVICE_CFLAGS := $(BASE_CFLAGS) $(SAN_CFLAGS) $(DRM_CFLAGS) -Itests/harness \
 # Shared by every device test: helpers, the test graph generator, the
 # packer and the independent int8 reference.
 DEVICE_LIB_SRCS := tests/device/snpu_dev.c tests/device/snpu_tmodel.c \
-	tests/ref/snpu_ref.c $(PACK_SRCS) $(COMMON_SRCS)
+	tests/device/snpu_tjob.c tests/ref/snpu_ref.c $(PACK_SRCS) $(COMMON_SRCS)
 DEVICE_DEPS := $(DEVICE_LIB_SRCS) tests/device/snpu_dev.h \
-	tests/device/snpu_tmodel.h tests/ref/snpu_ref.h pruner/snpu_pack.h \
+	tests/device/snpu_tmodel.h tests/device/snpu_tjob.h tests/ref/snpu_ref.h \
+	pruner/snpu_pack.h \
 	tests/harness/snpu_test.h $(wildcard uapi/*.h driver/common/*.h)
 
 $(O)/tests/device/%: tests/device/%.c $(DEVICE_DEPS)

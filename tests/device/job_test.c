@@ -26,131 +26,9 @@
 #include "snpu_model_parse.h"
 #include "snpu_ref.h"
 #include "snpu_test.h"
+#include "snpu_tjob.h"
 #include "snpu_tmodel.h"
 
-#define WAIT_MS		20000
-
-/* Buffers of one job: input, output and counters in their own BOs. */
-struct job_bufs {
-	uint32_t in, out, cnt, syncobj;
-	int8_t *in_map, *out_map;
-	struct drm_snpu_job_counters *cnt_map;
-	size_t in_size, out_size;
-};
-
-static int bufs_create(int fd, struct job_bufs *b, size_t in_size,
-		       size_t out_size)
-{
-	int ret;
-
-	memset(b, 0, sizeof(*b));
-	b->in_size = in_size;
-	b->out_size = out_size;
-	ret = __snpu_bo_create(fd, in_size, 0, &b->in, NULL);
-	if (!ret)
-		ret = __snpu_bo_create(fd, out_size, 0, &b->out, NULL);
-	if (!ret)
-		ret = __snpu_bo_create(fd, 4096, 0, &b->cnt, NULL);
-	if (!ret)
-		ret = __snpu_bo_mmap(fd, b->in, in_size, (void **)&b->in_map);
-	if (!ret)
-		ret = __snpu_bo_mmap(fd, b->out, out_size, (void **)&b->out_map);
-	if (!ret)
-		ret = __snpu_bo_mmap(fd, b->cnt, 4096, (void **)&b->cnt_map);
-	if (!ret && drmSyncobjCreate(fd, 0, &b->syncobj))
-		ret = -errno;
-	return ret;
-}
-
-static void bufs_destroy(int fd, struct job_bufs *b)
-{
-	if (b->in_map)
-		munmap(b->in_map, b->in_size);
-	if (b->out_map)
-		munmap(b->out_map, b->out_size);
-	if (b->cnt_map)
-		munmap(b->cnt_map, 4096);
-	if (b->syncobj)
-		drmSyncobjDestroy(fd, b->syncobj);
-	snpu_gem_close(fd, b->in);
-	snpu_gem_close(fd, b->out);
-	snpu_gem_close(fd, b->cnt);
-}
-
-static struct drm_snpu_submit submit_args(uint32_t model, uint32_t batch,
-					  const struct job_bufs *b)
-{
-	return (struct drm_snpu_submit){
-		.model = model,
-		.batch = batch,
-		.in_handle = b->in,
-		.out_handle = b->out,
-		.counters_handle = b->cnt,
-		.out_syncobj = b->syncobj,
-	};
-}
-
-/*
- * Submit @batch random samples of @tm and check the device's output
- * equals the reference's. Returns 0, or a negative errno / -EBADMSG for a
- * mismatch (printed).
- */
-static int run_and_compare(int fd, const struct snpu_tmodel *tm,
-			   uint32_t model, uint32_t batch, unsigned int seed,
-			   struct drm_snpu_job_counters *counters,
-			   struct drm_snpu_layer_counters *layers)
-{
-	struct job_bufs b;
-	struct drm_snpu_submit args;
-	int8_t *expect;
-	uint32_t i;
-	int ret;
-
-	expect = malloc((size_t)batch * tm->out_bytes);
-	if (!expect)
-		return -ENOMEM;
-	ret = bufs_create(fd, &b, (size_t)batch * tm->in_bytes,
-			  (size_t)batch * tm->out_bytes);
-	if (ret)
-		goto out;
-
-	snpu_tmodel_input(tm, b.in_map, batch, seed);
-	memset(b.out_map, 0x5a, b.out_size);
-	if (snpu_ref_run(&tm->pm, b.in_map, expect, batch)) {
-		ret = -EINVAL;
-		goto out;
-	}
-
-	args = submit_args(model, batch, &b);
-	if (layers)
-		args.flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
-	ret = __snpu_submit(fd, &args);
-	if (!ret)
-		ret = snpu_syncobj_wait(fd, b.syncobj, WAIT_MS);
-	if (!ret && snpu_syncobj_status(fd, b.syncobj) != 1)
-		ret = -EIO;
-	if (ret)
-		goto out;
-
-	for (i = 0; i < batch * tm->out_bytes; i++) {
-		if (b.out_map[i] != expect[i]) {
-			printf("# mismatch at byte %u (sample %u): device %d, reference %d (seed %u)\n",
-			       i, i / tm->out_bytes, b.out_map[i], expect[i],
-			       seed);
-			ret = -EBADMSG;
-			break;
-		}
-	}
-	if (counters)
-		*counters = *b.cnt_map;
-	if (layers)
-		memcpy(layers, b.cnt_map + 1,
-		       tm->pm.n_layers * sizeof(*layers));
-out:
-	bufs_destroy(fd, &b);
-	free(expect);
-	return ret;
-}
 
 /*
  * What the cost model predicts for a job: the host build of the engine
@@ -285,9 +163,9 @@ TEST_F(diff, device_equals_reference)
 
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
 		/* batch 7 is profiled: every layer's counters too */
-		ASSERT_EQ(0, run_and_compare(self->fd, &self->tm, self->model,
-					     batches[i], 100 + i, &c,
-					     i == 1 ? dl : NULL));
+		ASSERT_EQ(0, snpu_tmodel_check(self->fd, &self->tm, self->model,
+					       batches[i], 100 + i, &c,
+					       i == 1 ? dl : NULL));
 		EXPECT_EQ(0, c.status);
 		EXPECT_LT(0, c.cycles);
 		EXPECT_LT(0, c.macs);
@@ -324,7 +202,7 @@ FIXTURE(job) {
 	int minor;
 	struct snpu_tmodel tm;
 	uint32_t model;
-	struct job_bufs b;
+	struct snpu_job_bufs b;
 };
 
 FIXTURE_VARIANT(job) {
@@ -348,8 +226,9 @@ static void job_open_all(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, __snpu_model_create(self->fd, self->tm.blob,
 					 self->tm.size, &self->model,
 					 &status));
-	ASSERT_EQ(0, bufs_create(self->fd, &self->b, 4 * self->tm.in_bytes,
-				 4 * self->tm.out_bytes));
+	ASSERT_EQ(0, snpu_job_bufs_create(self->fd, &self->b,
+					  4 * self->tm.in_bytes,
+					  4 * self->tm.out_bytes));
 }
 
 FIXTURE_SETUP(job)
@@ -361,7 +240,7 @@ FIXTURE_SETUP(job)
 
 FIXTURE_TEARDOWN(job)
 {
-	bufs_destroy(self->fd, &self->b);
+	snpu_job_bufs_destroy(self->fd, &self->b);
 	snpu_tmodel_free(&self->tm);
 	close(self->fd);
 	EXPECT_EQ(0, snpu_debugfs_value(self->minor, "snpu_objects",
@@ -377,8 +256,8 @@ FIXTURE_TEARDOWN(job)
 static void expect_device_works(struct __test_metadata *_metadata,
 				FIXTURE_DATA(job) *self)
 {
-	EXPECT_EQ(0, run_and_compare(self->fd, &self->tm, self->model, 3, 9,
-				     NULL, NULL));
+	EXPECT_EQ(0, snpu_tmodel_check(self->fd, &self->tm, self->model, 3, 9,
+				       NULL, NULL));
 }
 
 TEST_F(job, model_create_returns_sample_sizes)
@@ -452,15 +331,15 @@ TEST_F(job, model_create_bad_arguments)
 
 TEST_F(job, submit_unknown_model_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model + 100, 1,
-						  &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model + 100, 1,
+						    &self->b);
 
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
 }
 
 TEST_F(job, submit_destroyed_model_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	ASSERT_EQ(0, __snpu_model_destroy(self->fd, self->model));
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
@@ -479,14 +358,14 @@ TEST_F(job, model_destroy_nonzero_pad_rejected)
 
 TEST_F(job, submit_wrong_buffer_handle_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	args.in_handle = 999;
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
-	args = submit_args(self->model, 1, &self->b);
+	args = snpu_job_args(self->model, 1, &self->b);
 	args.out_handle = 999;
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
-	args = submit_args(self->model, 1, &self->b);
+	args = snpu_job_args(self->model, 1, &self->b);
 	args.counters_handle = 999;
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
 	expect_device_works(_metadata, self);
@@ -494,7 +373,7 @@ TEST_F(job, submit_wrong_buffer_handle_rejected)
 
 TEST_F(job, submit_output_buffer_too_small_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 4, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 4, &self->b);
 	struct drm_snpu_bo_info info;
 
 	/* Buffers are whole pages: 3 samples fit before the end, 4 do not. */
@@ -503,7 +382,8 @@ TEST_F(job, submit_output_buffer_too_small_rejected)
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
 	args.batch = 3;
 	EXPECT_EQ(0, __snpu_submit(self->fd, &args));
-	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 
 	args.batch = 4;
 	args.out_offset = ~0ull - 2;
@@ -516,7 +396,7 @@ TEST_F(job, submit_output_buffer_too_small_rejected)
 
 TEST_F(job, submit_bad_batch_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 0, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 0, &self->b);
 	uint64_t max;
 
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
@@ -528,7 +408,7 @@ TEST_F(job, submit_bad_batch_rejected)
 
 TEST_F(job, submit_unknown_flags_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	args.flags = 2;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
@@ -539,7 +419,7 @@ TEST_F(job, submit_unknown_flags_rejected)
 
 TEST_F(job, submit_layer_counters_need_room)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 	size_t need = sizeof(struct drm_snpu_job_counters) +
 		      self->tm.pm.n_layers *
 		      sizeof(struct drm_snpu_layer_counters);
@@ -549,7 +429,7 @@ TEST_F(job, submit_layer_counters_need_room)
 	args.counters_handle = 0;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
 	/* room for the job's counters, not for every layer's */
-	args = submit_args(self->model, 1, &self->b);
+	args = snpu_job_args(self->model, 1, &self->b);
 	args.flags = DRM_SNPU_SUBMIT_LAYER_COUNTERS;
 	args.counters_offset = 4096 - sizeof(struct drm_snpu_job_counters);
 	args.counters_offset &= ~7ull;
@@ -557,7 +437,8 @@ TEST_F(job, submit_layer_counters_need_room)
 	/* exactly enough */
 	args.counters_offset = (4096 - need) & ~7ull;
 	EXPECT_EQ(0, __snpu_submit(self->fd, &args));
-	EXPECT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	EXPECT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 	expect_device_works(_metadata, self);
 }
 
@@ -569,8 +450,8 @@ TEST_F(job, layer_counters_sum_to_job_counters)
 	struct drm_snpu_layer_counters sum = { 0 };
 	unsigned int i;
 
-	ASSERT_EQ(0, run_and_compare(self->fd, &self->tm, self->model, 5, 3,
-				     &c, l));
+	ASSERT_EQ(0, snpu_tmodel_check(self->fd, &self->tm, self->model, 5, 3,
+				       &c, l));
 	for (i = 0; i < self->tm.pm.n_layers; i++) {
 		EXPECT_LT(0, l[i].cycles);
 		EXPECT_LT(0, l[i].bytes_written);
@@ -591,18 +472,18 @@ TEST_F(job, layer_counters_sum_to_job_counters)
 
 TEST_F(job, submit_overlapping_ranges_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	args.out_handle = self->b.in;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
-	args = submit_args(self->model, 1, &self->b);
+	args = snpu_job_args(self->model, 1, &self->b);
 	args.counters_handle = self->b.out;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
 }
 
 TEST_F(job, submit_bad_counters_offset_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	args.counters_offset = 4;
 	EXPECT_EQ(-EINVAL, __snpu_submit(self->fd, &args));
@@ -615,11 +496,11 @@ TEST_F(job, submit_bad_counters_offset_rejected)
 
 TEST_F(job, submit_unknown_syncobj_rejected)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 1, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 1, &self->b);
 
 	args.out_syncobj = 999;
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
-	args = submit_args(self->model, 1, &self->b);
+	args = snpu_job_args(self->model, 1, &self->b);
 	args.in_syncobj = 999;
 	EXPECT_EQ(-ENOENT, __snpu_submit(self->fd, &args));
 	expect_device_works(_metadata, self);
@@ -627,30 +508,31 @@ TEST_F(job, submit_unknown_syncobj_rejected)
 
 TEST_F(job, in_syncobj_orders_jobs)
 {
-	struct drm_snpu_submit first = submit_args(self->model, 4, &self->b);
-	struct job_bufs b2;
+	struct drm_snpu_submit first = snpu_job_args(self->model, 4, &self->b);
+	struct snpu_job_bufs b2;
 	struct drm_snpu_submit second;
 
 	/* The second job reads what the first wrote, once it is done. */
-	ASSERT_EQ(0, bufs_create(self->fd, &b2, 4 * self->tm.out_bytes,
-				 4 * self->tm.out_bytes));
+	ASSERT_EQ(0, snpu_job_bufs_create(self->fd, &b2, 4 * self->tm.out_bytes,
+					  4 * self->tm.out_bytes));
 	snpu_tmodel_input(&self->tm, self->b.in_map, 4, 3);
 	ASSERT_EQ(0, __snpu_submit(self->fd, &first));
-	second = submit_args(self->model, 1, &b2);
+	second = snpu_job_args(self->model, 1, &b2);
 	second.in_handle = self->b.out;
 	second.in_syncobj = self->b.syncobj;
 	/* MLP: 10 outputs, 96 inputs; read 96 bytes from 4 * 10 written. */
 	ASSERT_EQ(0, __snpu_submit(self->fd, &second));
-	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj, WAIT_MS));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 	/* Implicit order too: the first job was done before the second ran. */
 	EXPECT_EQ(1, snpu_syncobj_status(self->fd, self->b.syncobj));
 	EXPECT_EQ(1, snpu_syncobj_status(self->fd, b2.syncobj));
-	bufs_destroy(self->fd, &b2);
+	snpu_job_bufs_destroy(self->fd, &b2);
 }
 
 TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
 {
-	struct drm_snpu_submit args = submit_args(self->model, 4, &self->b);
+	struct drm_snpu_submit args = snpu_job_args(self->model, 4, &self->b);
 	int8_t expect[4 * 10];
 
 	ASSERT_EQ(10, self->tm.out_bytes);
@@ -658,7 +540,8 @@ TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
 	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, self->b.in_map, expect, 4));
 	ASSERT_EQ(0, __snpu_submit(self->fd, &args));
 	ASSERT_EQ(0, __snpu_model_destroy(self->fd, self->model));
-	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 	EXPECT_EQ(1, snpu_syncobj_status(self->fd, self->b.syncobj));
 	EXPECT_EQ(0, memcmp(expect, self->b.out_map, sizeof(expect)));
 	/* The job held the last reference; it goes when the job is freed. */
@@ -669,27 +552,29 @@ TEST_F(job, model_destroyed_while_job_in_flight_still_runs)
 
 TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
 {
-	struct drm_snpu_submit hung = submit_args(self->model, 2, &self->b);
-	struct job_bufs b2;
+	struct drm_snpu_submit hung = snpu_job_args(self->model, 2, &self->b);
+	struct snpu_job_bufs b2;
 	struct drm_snpu_submit next;
 	int8_t expect[2 * 10];
 
-	ASSERT_EQ(0, bufs_create(self->fd, &b2, 2 * self->tm.in_bytes,
-				 2 * self->tm.out_bytes));
+	ASSERT_EQ(0, snpu_job_bufs_create(self->fd, &b2, 2 * self->tm.in_bytes,
+					  2 * self->tm.out_bytes));
 	snpu_tmodel_input(&self->tm, b2.in_map, 2, 33);
 	ASSERT_EQ(0, snpu_ref_run(&self->tm.pm, b2.in_map, expect, 2));
 
 	ASSERT_EQ(0, snpu_debugfs_write(self->minor, "snpu_inject", "hang"));
 	ASSERT_EQ(0, __snpu_submit(self->fd, &hung));
 	/* Queued behind the hung job: must run after the reset. */
-	next = submit_args(self->model, 2, &b2);
+	next = snpu_job_args(self->model, 2, &b2);
 	ASSERT_EQ(0, __snpu_submit(self->fd, &next));
 
-	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj, WAIT_MS));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, self->b.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 	EXPECT_EQ(-ETIMEDOUT, snpu_syncobj_status(self->fd, self->b.syncobj));
 	EXPECT_EQ(-ETIMEDOUT, self->b.cnt_map->status);
 
-	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj, WAIT_MS));
+	ASSERT_EQ(0, snpu_syncobj_wait(self->fd, b2.syncobj,
+				       SNPU_TJOB_WAIT_MS));
 	EXPECT_EQ(1, snpu_syncobj_status(self->fd, b2.syncobj));
 	EXPECT_EQ(0, b2.cnt_map->status);
 	EXPECT_EQ(0, memcmp(expect, b2.out_map, sizeof(expect)));
@@ -697,7 +582,7 @@ TEST_F_TIMEOUT(job, hung_job_fails_alone_and_device_recovers, 60)
 	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state", "resets"));
 	EXPECT_EQ(1, snpu_debugfs_value(self->minor, "snpu_state",
 					"jobs_timedout"));
-	bufs_destroy(self->fd, &b2);
+	snpu_job_bufs_destroy(self->fd, &b2);
 	expect_device_works(_metadata, self);
 }
 
@@ -723,8 +608,8 @@ static int worker(unsigned int id)
 	if (__snpu_model_create(fd, tm.blob, tm.size, &model, &status))
 		return 12;
 	for (i = 0; i < 250; i++) {
-		ret = run_and_compare(fd, &tm, model, 1 + i % 4, id * 1000 + i,
-				      NULL, NULL);
+		ret = snpu_tmodel_check(fd, &tm, model, 1 + i % 4, id * 1000 + i,
+					NULL, NULL);
 		if (ret) {
 			printf("# worker %u job %d: %d\n", id, i, ret);
 			return 13;
@@ -762,7 +647,7 @@ TEST_F_TIMEOUT(job, four_processes_250_jobs_each_all_correct, 600)
 static void flooder(int ready_fd, int hang_minor)
 {
 	struct snpu_tmodel tm;
-	struct job_bufs b;
+	struct snpu_job_bufs b;
 	uint32_t model, status;
 	struct drm_snpu_submit args;
 	int fd, i;
@@ -772,11 +657,11 @@ static void flooder(int ready_fd, int hang_minor)
 					0, 77))
 		_exit(1);
 	if (__snpu_model_create(fd, tm.blob, tm.size, &model, &status) ||
-	    bufs_create(fd, &b, 64 * tm.in_bytes, 64 * tm.out_bytes))
+	    snpu_job_bufs_create(fd, &b, 64 * tm.in_bytes, 64 * tm.out_bytes))
 		_exit(2);
 	if (hang_minor >= 0 && snpu_debugfs_write(hang_minor, "snpu_inject", "hang"))
 		_exit(3);
-	args = submit_args(model, 64, &b);
+	args = snpu_job_args(model, 64, &b);
 	for (i = 0; i < 200; i++)
 		if (__snpu_submit(fd, &args))
 			_exit(4);
@@ -859,7 +744,7 @@ TEST(sram_too_small_for_activations_rejected_with_layer)
 	fd = snpu_open_first();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h, &status));
-	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 1, 4, NULL, NULL));
+	EXPECT_EQ(0, snpu_tmodel_check(fd, &tm, h, 1, 4, NULL, NULL));
 	close(fd);
 	snpu_tmodel_free(&tm);
 	EXPECT_EQ(0, snpu_module_unload());
@@ -895,7 +780,7 @@ TEST(weights_over_sram_are_streamed_in_tiles)
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h,
 						 &status));
-		ASSERT_EQ(0, run_and_compare(fd, &tm, h, 2, 8, &c, &l));
+		ASSERT_EQ(0, snpu_tmodel_check(fd, &tm, h, 2, 8, &c, &l));
 		EXPECT_EQ(2 * 2048 * plat[i].tiles + 2048 * 256 + 12 * 256,
 			  l.bytes_read);
 		EXPECT_EQ(c.bytes_read, l.bytes_read);
@@ -929,7 +814,7 @@ TEST(unsupported_encoding_rejected_on_tiny_platform)
 	ASSERT_EQ(0, snpu_tmodel_build(&tm, SNPU_TMODEL_MLP, SNPU_ENC_NM,
 				       SNPU_NM_2_4, 1));
 	ASSERT_EQ(0, __snpu_model_create(fd, tm.blob, tm.size, &h, &status));
-	EXPECT_EQ(0, run_and_compare(fd, &tm, h, 8, 2, NULL, NULL));
+	EXPECT_EQ(0, snpu_tmodel_check(fd, &tm, h, 8, 2, NULL, NULL));
 	snpu_tmodel_free(&tm);
 	close(fd);
 	EXPECT_EQ(0, snpu_module_unload());

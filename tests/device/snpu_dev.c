@@ -344,6 +344,22 @@ int snpu_debugfs_write(int minor, const char *file, const char *what)
 	return ret;
 }
 
+int snpu_vgem_find(char path[64])
+{
+	char paths[1][64];
+
+	/*
+	 * vgem is a module of every Debian kernel (tests/device/config) and
+	 * built into the debug kernel (tests/debug/debug.config).
+	 */
+	if (drm_find_nodes("vgem", "card", paths, 1) < 1 &&
+	    (system("modprobe vgem 2>/dev/null") ||
+	     drm_find_nodes("vgem", "card", paths, 1) < 1))
+		return -ENODEV;
+	memcpy(path, paths[0], 64);
+	return 0;
+}
+
 int snpu_vgem_buf_create(struct snpu_vgem_buf *b, size_t size)
 {
 	struct drm_mode_create_dumb create = { .bpp = 8, .width = 1024 };
@@ -355,10 +371,7 @@ int snpu_vgem_buf_create(struct snpu_vgem_buf *b, size_t size)
 	b->fd = -1;
 	b->dmabuf = -1;
 	b->map = MAP_FAILED;
-	/* vgem is in every Debian kernel (tests/device/config). */
-	if (system("modprobe vgem 2>/dev/null"))
-		return -ENODEV;
-	if (drm_find_nodes("vgem", "card", path, 1) < 1)
+	if (snpu_vgem_find(path[0]))
 		return -ENODEV;
 	b->fd = open(path[0], O_RDWR | O_CLOEXEC);
 	if (b->fd < 0)

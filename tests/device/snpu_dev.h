@@ -92,6 +92,9 @@ void *snpu_fw_read(const char *name, size_t *size);
 /* Write @what to debugfs dri/<minor>/<file>; 0 or -errno. */
 int snpu_debugfs_write(int minor, const char *file, const char *what);
 
+/* vgem's card node, loading vgem if it is a module: 0 or -ENODEV. */
+int snpu_vgem_find(char path[64]);
+
 /**
  * struct snpu_vgem_buf - a buffer of vgem, the stock kernel's one foreign
  * dma-buf exporter
