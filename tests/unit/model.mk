@@ -5,7 +5,8 @@
 #
 #   make check-model        cmocka tests (ASan + UBSan); writes the fuzz
 #                           seed models to $(MODEL_SEED_DIR)
-#   make check-fuzz-model   15 s libFuzzer smoke run (part of 'make check')
+#   make check-fuzz-model   $(FUZZ_TIME) s (default 15) libFuzzer smoke run
+#                           (part of 'make check'; see tests/fuzz/fuzz.mk)
 #   make fuzz-model-long    600 s run
 #
 # Only the sources these need are linked, not all of COMMON_SRCS, so the
@@ -45,12 +46,10 @@ check-model: $(MODEL_UNIT_TESTS) $(FW_IMAGES)
 
 CHECK_HOST += check-model
 
-# libFuzzer target. Seeds are the models check-model writes; runs work on
-# a copy so the seeds stay as written.
+# libFuzzer target, run by snpu_fuzz_run (tests/fuzz/fuzz.mk). Seeds are
+# the models model-seeds writes (as check-model does); runs work on a copy
+# so the seeds stay as written.
 FUZZ_MODEL_PARSE := $(O)/tests/fuzz/fuzz_model_parse
-FUZZ_MODEL_CORPUS := $(O)/tests/fuzz/corpus/model_parse
-FUZZ_MODEL_ARTIFACTS := $(O)/tests/fuzz/artifacts/model_parse/
-FUZZ_MODEL_LOG = $(O)/tests/fuzz/fuzz_model_parse.log
 
 $(FUZZ_MODEL_PARSE): tests/fuzz/fuzz_model_parse.c $(MODEL_COMMON_SRCS) \
 		$(MODEL_HDRS)
@@ -59,17 +58,7 @@ $(FUZZ_MODEL_PARSE): tests/fuzz/fuzz_model_parse.c $(MODEL_COMMON_SRCS) \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer \
 		-o $@ $(filter %.c,$^)
 
-# $(1): run time in seconds.
-define snpu_fuzz_model_parse_run
-	rm -rf $(FUZZ_MODEL_CORPUS) && mkdir -p $(FUZZ_MODEL_CORPUS) $(FUZZ_MODEL_ARTIFACTS)
-	cp $(MODEL_SEED_DIR)/* $(FUZZ_MODEL_CORPUS)/
-	@echo "fuzz_model_parse: $(1) s, log in $(FUZZ_MODEL_LOG)"
-	@$(FUZZ_MODEL_PARSE) -max_total_time=$(1) -max_len=8192 \
-		-artifact_prefix=$(FUZZ_MODEL_ARTIFACTS) -print_final_stats=1 \
-		$(FUZZ_MODEL_CORPUS) > $(FUZZ_MODEL_LOG) 2>&1 || \
-		{ tail -n 40 $(FUZZ_MODEL_LOG); echo "fuzz_model_parse: FAILED" >&2; exit 1; }
-	@grep -E '^Done|stat::number_of_executed_runs|stat::average_exec_per_sec' $(FUZZ_MODEL_LOG)
-endef
+FUZZ_MODEL_SEEDS = cp $(MODEL_SEED_DIR)/* $$corpus/
 
 .PHONY: check-fuzz-model fuzz-model-long model-seeds
 model-seeds: $(UNIT_DIR)/test_snpu_model_parse
@@ -80,9 +69,10 @@ model-seeds: $(UNIT_DIR)/test_snpu_model_parse
 		{ echo "model-seeds: no seed models written" >&2; exit 1; }
 
 check-fuzz-model: $(FUZZ_MODEL_PARSE) model-seeds
-	$(call snpu_fuzz_model_parse_run,15)
+	$(call snpu_fuzz_run,fuzz_model_parse,$(FUZZ_MODEL_PARSE),8192,$(FUZZ_TIME),$(FUZZ_MODEL_SEEDS))
 
 fuzz-model-long: $(FUZZ_MODEL_PARSE) model-seeds
-	$(call snpu_fuzz_model_parse_run,600)
+	$(call snpu_fuzz_run,fuzz_model_parse,$(FUZZ_MODEL_PARSE),8192,600,$(FUZZ_MODEL_SEEDS))
 
 CHECK_HOST += check-fuzz-model
+FUZZ_CHECKS += check-fuzz-model

@@ -8,7 +8,8 @@
 #   make check-onnx         importer + fp32 executor on the ONNX backend
 #                           test vectors in $(ONNX_TESTDATA)/node and
 #                           $(ONNX_TESTDATA)/pytorch-converted
-#   make check-fuzz-onnx    15 s libFuzzer smoke run (part of 'make check')
+#   make check-fuzz-onnx    $(FUZZ_TIME) s (default 15) libFuzzer smoke run
+#                           (part of 'make check'; see tests/fuzz/fuzz.mk)
 #   make fuzz-onnx-long     600 s run
 #
 # The tests and the runner link the executor and the graph (EXEC_SRCS) and
@@ -52,13 +53,11 @@ check-onnx: $(ONNX_CONFORMANCE)
 
 CHECK_HOST += check-onnx-unit check-onnx
 
-# libFuzzer target over snpu_onnx_import(). Seeds: the backend tests'
-# models of the ops the importer knows, and the models check-onnx-unit
-# exports; runs work on a copy so the seeds stay as they are.
+# libFuzzer target over snpu_onnx_import(), run by snpu_fuzz_run
+# (tests/fuzz/fuzz.mk). Seeds: the backend tests' models of the ops the
+# importer knows, and the models test_snpu_onnx exports (onnx-seeds, as
+# check-onnx-unit does); runs work on a copy so the seeds stay as they are.
 FUZZ_ONNX := $(O)/tests/fuzz/fuzz_onnx
-FUZZ_ONNX_CORPUS := $(O)/tests/fuzz/corpus/onnx
-FUZZ_ONNX_ARTIFACTS := $(O)/tests/fuzz/artifacts/onnx/
-FUZZ_ONNX_LOG = $(O)/tests/fuzz/fuzz_onnx.log
 FUZZ_ONNX_SEED_TESTS := $(wildcard $(addprefix $(ONNX_TESTDATA)/node/test_, \
 	conv_* basic_conv_* gemm_* matmul_2d maxpool_2d_* averagepool_2d_* \
 	batchnorm_* clip_* reshape_* softmax_* flatten_* relu add add_bcast \
@@ -73,34 +72,23 @@ $(FUZZ_ONNX): tests/fuzz/fuzz_onnx.c $(ONNX_SRCS) $(GRAPH_SRCS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(filter %.c,$^) -lprotobuf-c -lm
 
-# $(1): run time in seconds.
-define snpu_fuzz_onnx_run
-	rm -rf $(FUZZ_ONNX_CORPUS) && mkdir -p $(FUZZ_ONNX_CORPUS) $(FUZZ_ONNX_ARTIFACTS)
-	@for d in $(FUZZ_ONNX_SEED_TESTS); do \
-		cp $$d/model.onnx $(FUZZ_ONNX_CORPUS)/$$(basename $$d).onnx; \
-	done
-	@cp $(ONNX_SEED_DIR)/* $(FUZZ_ONNX_CORPUS)/ 2>/dev/null || true
-	@test -n "$$(ls $(FUZZ_ONNX_CORPUS))" || \
-		{ echo "fuzz_onnx: no seeds" >&2; exit 1; }
-	@echo "fuzz_onnx: $(1) s, log in $(FUZZ_ONNX_LOG)"
-	@$(FUZZ_ONNX) -max_total_time=$(1) -max_len=16384 \
-		-artifact_prefix=$(FUZZ_ONNX_ARTIFACTS) -print_final_stats=1 \
-		$(FUZZ_ONNX_CORPUS) > $(FUZZ_ONNX_LOG) 2>&1 || \
-		{ tail -n 40 $(FUZZ_ONNX_LOG); echo "fuzz_onnx: FAILED" >&2; exit 1; }
-	@grep -E '^Done|stat::number_of_executed_runs|stat::average_exec_per_sec' $(FUZZ_ONNX_LOG)
-endef
+FUZZ_ONNX_SEEDS = for d in $(FUZZ_ONNX_SEED_TESTS); do \
+		cp $$d/model.onnx $$corpus/$$(basename $$d).onnx || exit 1; \
+	done; cp $(ONNX_SEED_DIR)/* $$corpus/ 2>/dev/null || true
 
-.PHONY: check-fuzz-onnx fuzz-onnx-long
-check-fuzz-onnx: $(FUZZ_ONNX) $(ONNX_UNIT_TESTS)
+# onnx-seeds: the models test_snpu_onnx exports, as fuzz seeds; whether
+# the tests pass is check-onnx-unit's business.
+.PHONY: check-fuzz-onnx fuzz-onnx-long onnx-seeds
+onnx-seeds: $(ONNX_UNIT_TESTS)
 	@mkdir -p $(ONNX_SEED_DIR)
 	@SNPU_ONNX_TESTDATA=$(ONNX_TESTDATA) SNPU_ONNX_SEED_DIR=$(ONNX_SEED_DIR) \
 		$(UNIT_DIR)/test_snpu_onnx >/dev/null 2>&1 || true
-	$(call snpu_fuzz_onnx_run,$(or $(FUZZ_ONNX_TIME),15))
 
-fuzz-onnx-long: $(FUZZ_ONNX) $(ONNX_UNIT_TESTS)
-	@mkdir -p $(ONNX_SEED_DIR)
-	@SNPU_ONNX_TESTDATA=$(ONNX_TESTDATA) SNPU_ONNX_SEED_DIR=$(ONNX_SEED_DIR) \
-		$(UNIT_DIR)/test_snpu_onnx >/dev/null 2>&1 || true
-	$(call snpu_fuzz_onnx_run,600)
+check-fuzz-onnx: $(FUZZ_ONNX) onnx-seeds
+	$(call snpu_fuzz_run,fuzz_onnx,$(FUZZ_ONNX),16384,$(FUZZ_TIME),$(FUZZ_ONNX_SEEDS))
+
+fuzz-onnx-long: $(FUZZ_ONNX) onnx-seeds
+	$(call snpu_fuzz_run,fuzz_onnx,$(FUZZ_ONNX),16384,600,$(FUZZ_ONNX_SEEDS))
 
 CHECK_HOST += check-fuzz-onnx
+FUZZ_CHECKS += check-fuzz-onnx
