@@ -440,3 +440,4 @@ module_exit(snpu_exit);
 MODULE_AUTHOR("The snpu authors");
 MODULE_DESCRIPTION("snpu sparse edge NPU DRM driver");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

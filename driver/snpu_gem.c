@@ -14,6 +14,7 @@
 #include <drm/drm_vma_manager.h>
 
 #include "snpu_accel.h"
+#include "snpu_conftest.h"
 #include "snpu_device.h"
 #include "snpu_gem.h"
 
@@ -45,6 +46,55 @@ static const struct drm_gem_object_funcs snpu_gem_funcs = {
 	.mmap = drm_gem_shmem_object_mmap,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
+
+/**
+ * snpu_bo_vmap() - map a buffer object into the kernel for a job
+ * @obj: the object, created here or imported.
+ * @map: receives the mapping.
+ *
+ * Imported buffers are mapped through their dma-buf directly. The shmem
+ * helper would call dma_buf_vmap() with the importer's vmap_lock held;
+ * when the exporter is a shmem-helper device too (a second snpu, vgem),
+ * its vmap takes the exporter's vmap_lock, of the same lock class, inside
+ * it: lockdep reports recursive locking (found by make check-debug). The
+ * dma-buf counts its own mappings, so concurrent jobs share one.
+ *
+ * Return: 0 or a negative errno.
+ */
+int snpu_bo_vmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	struct dma_buf *dmabuf;
+
+	if (!obj->import_attach)
+		return drm_gem_shmem_vmap(to_drm_gem_shmem_obj(obj), map);
+	dmabuf = obj->import_attach->dmabuf;
+#ifdef HAVE_DMA_BUF_VMAP_UNLOCKED
+	return dma_buf_vmap_unlocked(dmabuf, map);
+#else
+	return dma_buf_vmap(dmabuf, map);
+#endif
+}
+
+/**
+ * snpu_bo_vunmap() - undo snpu_bo_vmap()
+ * @obj: the object.
+ * @map: the mapping snpu_bo_vmap() returned.
+ */
+void snpu_bo_vunmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	struct dma_buf *dmabuf;
+
+	if (!obj->import_attach) {
+		drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(obj), map);
+		return;
+	}
+	dmabuf = obj->import_attach->dmabuf;
+#ifdef HAVE_DMA_BUF_VMAP_UNLOCKED
+	dma_buf_vunmap_unlocked(dmabuf, map);
+#else
+	dma_buf_vunmap(dmabuf, map);
+#endif
+}
 
 /*
  * Called by the shmem helpers for created and imported objects alike. The

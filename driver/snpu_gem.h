@@ -9,6 +9,7 @@
 
 struct drm_device;
 struct drm_file;
+struct iosys_map;
 
 /**
  * struct snpu_bo - a snpu buffer object
@@ -31,6 +32,9 @@ struct drm_gem_object *
 snpu_gem_prime_import_sg_table(struct drm_device *drm,
 			       struct dma_buf_attachment *attach,
 			       struct sg_table *sgt);
+
+int snpu_bo_vmap(struct drm_gem_object *obj, struct iosys_map *map);
+void snpu_bo_vunmap(struct drm_gem_object *obj, struct iosys_map *map);
 
 int snpu_ioctl_bo_create(struct drm_device *drm, void *data,
 			 struct drm_file *file);

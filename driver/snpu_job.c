@@ -29,6 +29,7 @@
 #include "snpu_device.h"
 #include "snpu_drv.h"
 #include "snpu_engine.h"
+#include "snpu_gem.h"
 #include "snpu_genl.h"
 #include "snpu_job.h"
 #include "snpu_models.h"
@@ -222,14 +223,11 @@ static enum drm_gpu_sched_stat snpu_job_timedout(struct drm_sched_job *sched_job
 
 static void snpu_job_unmap(struct snpu_device *sdev, struct snpu_job_map *map)
 {
-	struct drm_gem_shmem_object *shmem;
-
 	if (!map->obj)
 		return;
-	shmem = to_drm_gem_shmem_obj(map->obj);
 	snpu_iova_unmap(sdev, &map->node);
 	if (map->vmap.vaddr)
-		drm_gem_shmem_vunmap(shmem, &map->vmap);
+		snpu_bo_vunmap(map->obj, &map->vmap);
 	drm_gem_object_put(map->obj);
 	map->obj = NULL;
 }
@@ -279,7 +277,6 @@ static int snpu_job_map_bo(struct snpu_job *job, struct drm_file *file,
 			   u64 bytes)
 {
 	struct snpu_job_map *map = &job->maps[b];
-	struct drm_gem_shmem_object *shmem;
 	u64 end;
 	int ret;
 
@@ -290,12 +287,11 @@ static int snpu_job_map_bo(struct snpu_job *job, struct drm_file *file,
 		return -EINVAL;
 	job->offsets[b] = offset;
 
-	shmem = to_drm_gem_shmem_obj(map->obj);
-	ret = drm_gem_shmem_vmap(shmem, &map->vmap);
+	ret = snpu_bo_vmap(map->obj, &map->vmap);
 	if (ret)
 		return ret;
 	if (map->vmap.is_iomem) {
-		drm_gem_shmem_vunmap(shmem, &map->vmap);
+		snpu_bo_vunmap(map->obj, &map->vmap);
 		iosys_map_clear(&map->vmap);
 		return -EINVAL;
 	}
