@@ -223,7 +223,12 @@ int snpu_devmem_alloc(struct snpu_device *sdev, struct snpu_devmem *mem,
 		return 0;
 	}
 
-	mem->vaddr = vzalloc(mem->size);
+	/*
+	 * Sizes come from userspace (models, their scratch): charged to its
+	 * memory cgroup, and a failure is its -ENOMEM, not a kernel warning.
+	 */
+	mem->vaddr = __vmalloc(mem->size, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+			       __GFP_NOWARN);
 	if (!mem->vaddr)
 		return -ENOMEM;
 
