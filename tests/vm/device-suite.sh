@@ -4,9 +4,9 @@
 # The device test suite; runs inside the VM (tests/vm/run-vm.sh), from the
 # repository folder.
 #
-#   tests/vm/device-suite.sh [DIR]     (default build/tests/device)
+#   tests/vm/device-suite.sh [DIR...]     (default build/tests/device)
 #
-# Runs every executable in DIR in name order, passes their kselftest TAP
+# Runs every executable in each DIR in name order, passes their kselftest TAP
 # output through, and ends with the totals summed from each binary's own
 # "# Totals:" line. A binary that exits with a failure status (anything but
 # 0 = pass and 4 = all skipped) or prints no Totals line fails the suite;
@@ -14,22 +14,24 @@
 
 set -uo pipefail
 
-dir=${1:-build/tests/device}
+[ $# -gt 0 ] || set -- build/tests/device
 PROG=${0##*/}
 
-if [ ! -d "$dir" ]; then
-	echo "$PROG: $dir: no such folder; build the device tests first (make)"
-	exit 1
-fi
-
 bins=()
-for f in "$dir"/*; do
-	[ -f "$f" ] && [ -x "$f" ] && bins+=("$f")
+for dir in "$@"; do
+	if [ ! -d "$dir" ]; then
+		echo "$PROG: $dir: no such folder; build the device tests first (make)"
+		exit 1
+	fi
+	n=${#bins[@]}
+	for f in "$dir"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && bins+=("$f")
+	done
+	if [ ${#bins[@]} -eq "$n" ]; then
+		echo "$PROG: no test binaries in $dir"
+		exit 1
+	fi
 done
-if [ ${#bins[@]} -eq 0 ]; then
-	echo "$PROG: no test binaries in $dir"
-	exit 1
-fi
 
 declare -A sum=([pass]=0 [fail]=0 [xfail]=0 [xpass]=0 [skip]=0 [error]=0)
 failed_bins=()
