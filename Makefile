@@ -61,6 +61,7 @@ include cli/cli.mk
 include bench/bench.mk
 include examples/examples.mk
 include dts/dts.mk
+include tests/debug/debug.mk
 include packaging/install.mk
 
 .PHONY: all driver deps check check-host lint demo clean install uninstall
@@ -111,7 +112,7 @@ DEB_PACKAGES := build-essential pkg-config linux-headers-amd64 \
 	liblapacke-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev \
 	libonnx-dev libonnx-testdata dataset-fashion-mnist python3-onnx \
 	dt-schema device-tree-compiler libnl-3-dev libnl-genl-3-dev \
-	dkms help2man
+	dkms help2man flex bison bc libelf-dev libssl-dev patch
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

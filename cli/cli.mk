@@ -162,4 +162,7 @@ $(TELEMETRY_DEVICE_TEST): tests/device/telemetry_test.c $(LIBACCEL_SAN_A) \
 
 ALL_TARGETS += $(TELEMETRY_DEVICE_TEST)
 
-check-vm: $(FMNIST_FIXTURE) $(PLAN_FIXTURE)
+# What the VM device suite reads besides the binaries (check-vm, and
+# check-debug's run of the same suite).
+VM_FIXTURES := $(FMNIST_FIXTURE) $(PLAN_FIXTURE)
+check-vm: $(VM_FIXTURES)
